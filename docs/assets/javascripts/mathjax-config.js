@@ -1,0 +1,37 @@
+// MathJax 3, served from this site (assets/mathjax/), never from a CDN.
+// - Markdown pages: pymdownx.arithmatex wraps math in .arithmatex with \( \) and \[ \].
+// - Notebook pages: Markdown cells keep $...$ and $$...$$ inside .jp-RenderedMarkdown.
+// - 'noundefined' is removed so that an unknown macro is a visible error (mjx-merror),
+//   which the browser tests count, instead of silently printed red text.
+window.MathJax = {
+  tex: {
+    inlineMath: [["\\(", "\\)"], ["$", "$"]],
+    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
+    processEscapes: true,
+    processEnvironments: true,
+    tags: "none",
+    packages: { "[-]": ["noundefined"] },
+    formatError: (jax, err) => jax.formatError(err),
+  },
+  options: {
+    ignoreHtmlClass: ".*",
+    processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex|jp-MarkdownOutput",
+    enableMenu: false,
+  },
+  startup: {
+    // Material's document$ emits on the first load and after each instant navigation:
+    // typeset there (and only there), so no page is typeset twice or missed.
+    typeset: false,
+    ready: () => {
+      MathJax.startup.defaultReady();
+      const typeset = () => {
+        MathJax.startup.output.clearCache();
+        MathJax.typesetClear();
+        MathJax.texReset();
+        return MathJax.typesetPromise();
+      };
+      if (window.document$) document$.subscribe(typeset);
+      else MathJax.startup.promise.then(typeset);
+    },
+  },
+};

@@ -1,0 +1,323 @@
+r"""Derivation blocks in a Markdown page: their syntax, and checking a whole page.
+
+A derivation is a fenced block whose language is ``derivation``. Each line is one
+of these, and may end with ``# reason`` (shown to the reader beside the step)::
+
+    where  z \in \mathbb{R}; \hat{y} \in (0, 1)     declare names and their domains
+    define \sigma(z) = \frac{1}{1 + e^{-z}}         introduce a name: nothing to prove
+    \frac{d}{dz}\sigma(z) = \frac{e^{-z}}{(1 + e^{-z})^2}    a claim: proven
+           = \sigma(z)(1 - \sigma(z))                a continuation: proven from the line above
+
+A line may carry ``\label{name}``: it gets an equation number, and
+``\eqref{name}`` in the page's prose links to it. A reason beginning with
+``numeric:`` allows a step that SymPy cannot prove to be checked at random points
+instead (it is shown differently). A reason beginning with ``wrong:`` marks a
+step that must fail (exercises): the build fails if it is ever proven.
+
+Definitions accumulate down the page: a later block may use what an earlier one
+declared or defined.
+
+>>> page = '''
+... ```derivation
+... where z \\in \\mathbb{R}
+... define s = \\frac{1}{1 + e^{-z}}
+... \\frac{ds}{dz} = s(1 - s)   # the sigmoid's derivative
+... ```
+... '''
+>>> checked = check_page(page, "example.md")
+>>> [(step.line, step.proof.status) for step in checked.steps]
+[(4, 'defined'), (5, 'proven')]
+>>> checked.failures
+[]
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from lrmath.proving import Proof, prove
+from lrmath.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
+
+__all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*derivation\s*$")
+LABEL = re.compile(r"\\label\{([A-Za-z0-9:_-]+)\}")
+EQREF = re.compile(r"\\eqref\{([^}]*)\}")
+
+
+@dataclass
+class Step:
+    """One row of a rendered derivation: a definition or one proven equality."""
+
+    line: int
+    kind: str  # "definition" or "equality"
+    lhs_tex: str
+    rhs_tex: str
+    continuation: bool
+    reason: str = ""
+    label: str = ""
+    number: int = 0
+    proof: Proof = field(default_factory=lambda: Proof("unproven"))
+    expect_wrong: bool = False
+
+
+@dataclass
+class Block:
+    start: int  # line of the opening fence (1-based)
+    end: int  # line of the closing fence
+    indent: str
+    lines: list  # (line number, text)
+    steps: list = field(default_factory=list)
+    declarations: list = field(default_factory=list)  # (line, tex)
+
+
+@dataclass
+class CheckedPage:
+    path: str
+    blocks: list
+    failures: list  # (line, message)
+    labels: dict  # label -> (number, line)
+    seconds: float = 0.0
+
+    def messages(self) -> list[str]:
+        """The failures as ``path:line: message``, in line order."""
+        return [f"{self.path}:{line}: {message}" for line, message in sorted(self.failures)]
+
+    @property
+    def steps(self) -> list:
+        return [s for b in self.blocks for s in b.steps]
+
+    @property
+    def proven(self) -> int:
+        return sum(s.kind == "equality" and s.proof.status == "proven" for s in self.steps)
+
+
+def find_blocks(markdown: str) -> list:
+    """The derivation blocks of a page, with the line numbers of their fences."""
+    blocks, current = [], None
+    for number, text in enumerate(markdown.splitlines(), 1):
+        if current is None:
+            m = FENCE.match(text)
+            if m:
+                current = Block(number, 0, m.group("indent"), [])
+                closing = m.group("fence")
+        elif text.strip() == closing:
+            current.end = number
+            blocks.append(current)
+            current = None
+        else:
+            current.lines.append((number, text))
+    if current is not None:
+        raise ReadError("the derivation block is never closed", current.start)
+    return blocks
+
+
+def _split_reason(text: str) -> tuple[str, str]:
+    if " # " in text or text.lstrip().startswith("# "):
+        math, _, reason = text.partition(" # ") if " # " in text else ("", "", text.lstrip()[2:])
+        return math.rstrip(), reason.strip()
+    return text.rstrip(), ""
+
+
+def _split_top_level(text: str, sep: str = "=") -> list[tuple[str, int]]:
+    """Split ``text`` at ``=`` outside braces and brackets; keep each part's column offset."""
+    parts, depth, start = [], 0, 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append((text[start:i], start))
+            start = i + 1
+        i += 1
+    parts.append((text[start:], start))
+    return parts
+
+
+class _PageChecker:
+    def __init__(self, path: str):
+        self.path = path
+        self.nt = Notation()
+        self.failures: list[str] = []
+        self.labels: dict[str, tuple[int, int]] = {}
+        self.previous = None  # (expression, tex) that a continuation line continues from
+
+    def fail(self, line: int, message: str) -> None:
+        self.failures.append((line, message))
+
+    def block(self, block: Block) -> None:
+        self.previous = None
+        for line, raw in block.lines:
+            if not raw.strip():
+                continue
+            labels = LABEL.findall(raw)
+            if len(labels) > 1:
+                self.fail(line, "a line may carry one \\label")
+            label = labels[0] if labels else ""
+            math, reason = _split_reason(LABEL.sub("", raw).strip())
+            try:
+                self.line(block, line, math, reason, label)
+            except ReadError as exc:
+                self.fail(line, exc.message + (f" (column {exc.column} of the math)" if exc.column else ""))
+                self.previous = None
+
+    def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
+        keyword, _, rest = math.partition(" ")
+        if keyword == "where":
+            for part in rest.split(";"):
+                if part.strip():
+                    self.nt.declare(part.strip())
+                    block.declarations.append((line, part.strip()))
+            return
+        mode, numeric_reason = "prove", None
+        if reason.lower().startswith("numeric:"):
+            numeric_reason = reason.split(":", 1)[1].strip()
+            if not numeric_reason:
+                raise ReadError("a `numeric:` step needs a written reason after the colon")
+        expect_wrong = reason.lower().startswith("wrong:")
+        if keyword == "define":
+            parts = _split_top_level(rest)
+            if len(parts) < 2:
+                raise ReadError("a definition reads `define name = expression`")
+            self.define(block, line, parts[0][0].strip(), parts[1][0].strip(), reason, label if len(parts) == 2 else "")
+            rest_parts = [p for p, _ in parts[1:]]
+            continuation = False
+        else:
+            parts = _split_top_level(math)
+            rest_parts = [p for p, _ in parts]
+            continuation = not rest_parts[0].strip()
+            if continuation:
+                if self.previous is None:
+                    raise ReadError("a line that starts with `=` must follow an equation")
+                rest_parts[0] = self.previous[1]
+            elif len(rest_parts) < 2:
+                raise ReadError("a step must be an equation `A = B` (or start with `=` to continue)")
+        if len(rest_parts) < 2:
+            return
+        exprs = [read(p.strip(), self.nt) for p in rest_parts]
+        if continuation:
+            exprs[0] = self.previous[0]
+        for i in range(1, len(exprs)):
+            step = Step(
+                line,
+                "equality",
+                rest_parts[0].strip() if (i == 1 and not continuation) else "",
+                rest_parts[i].strip(),
+                continuation or i > 1,
+                reason=reason if i == len(exprs) - 1 else "",
+                label=label if i == len(exprs) - 1 else "",
+                expect_wrong=expect_wrong,
+            )
+            step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            self.judge(step)
+            self.number(step)
+            block.steps.append(step)
+        self.previous = (exprs[-1], rest_parts[-1].strip())
+
+    def judge(self, step: Step) -> None:
+        status = step.proof.status
+        if step.expect_wrong:
+            if status in ("proven", "numeric"):
+                self.fail(step.line, "this step is marked `wrong:` but it holds: " + step.proof.method)
+            else:
+                step.proof.status = "expected-wrong"
+            return
+        if status == "refuted":
+            self.fail(step.line, step.proof.detail)
+        elif status == "unproven":
+            self.fail(step.line, step.proof.detail or "not proven")
+
+    def number(self, step: Step) -> None:
+        if step.label:
+            if step.label in self.labels:
+                self.fail(step.line, f"the label `{step.label}` is used twice (first on line {self.labels[step.label][1]})")
+                return
+            step.number = len(self.labels) + 1
+            self.labels[step.label] = (step.number, step.line)
+
+    def define(self, block: Block, line: int, target: str, body_tex: str, reason: str, label: str) -> None:
+        tokens = tokenize(target)
+        name, pos = _name_of(tokens, 0)
+        nt = self.nt
+        if tokens[pos].text == "(":  # a function: f(x) = ...
+            params = []
+            pos += 1
+            while True:
+                pname, pos = _name_of(tokens, pos)
+                params.append(pname)
+                if tokens[pos].text == ",":
+                    pos += 1
+                    continue
+                break
+            if tokens[pos].text != ")" or tokens[pos + 1].kind != "end":
+                raise ReadError(f"cannot read the left side `{target}` of the definition")
+            bound = {p: (nt.names[p].value if p in nt.names and nt.names[p].kind == "scalar" else sp.Symbol(p, real=True)) for p in params}
+            body = read(body_tex, nt, bound)
+            func = nt.define_function(name, params)
+            nt.definitions[func] = sp.Lambda(tuple(bound.values()), body)
+            value = func(*bound.values())
+        elif tokens[pos].text == "_":  # an indexed name: \hat{y}_i = ...
+            if name not in nt.names or nt.names[name].kind != "scalar":
+                raise ReadError(rf"declare `{name}` before defining its entries (e.g. `where {name} \in \mathbb{{R}}`)")
+            value = read(target, nt)
+            if not isinstance(value, sp.Indexed) or not all(isinstance(i, sp.Symbol) for i in value.indices):
+                raise ReadError(f"the left side `{target}` must be a name with index letters")
+            body = read(body_tex, nt)
+            nt.indexed_definitions[value.base] = (value.indices, body)
+        else:
+            if tokens[pos].kind != "end":
+                raise ReadError(f"cannot read the left side `{target}` of the definition")
+            body = read(body_tex, nt)
+            if isinstance(body, Vec):
+                raise ReadError("vector-valued definitions are not supported: define the entries, e.g. \\hat{y}_i = ...")
+            if name in nt.names:
+                entry = nt.names[name]
+                if entry.kind != "scalar":
+                    raise ReadError(f"`{name}` is declared as a {entry.kind} and cannot be defined as a number")
+                if entry.value in nt.definitions:
+                    raise ReadError(f"`{name}` is already defined")
+                value = entry.value
+            else:
+                value = sp.Symbol(name, real=True)
+                nt.names[name] = Declared("scalar", value, "defined")
+            nt.definitions[value] = body
+        step = Step(line, "definition", target, body_tex, False, reason=reason, label=label)
+        step.proof = Proof("defined", method="a definition: it introduces a name and claims nothing", lhs=sp.sstr(value), rhs=sp.sstr(body))
+        self.number(step)
+        block.steps.append(step)
+        self.previous = (body, body_tex)
+
+
+def check_page(markdown: str, path: str) -> CheckedPage:
+    """Read and prove every derivation block of a page, and check its ``\\eqref``s."""
+    started = time.perf_counter()
+    checker = _PageChecker(path)
+    try:
+        blocks = find_blocks(markdown)
+    except ReadError as exc:
+        return CheckedPage(path, [], [(exc.column, exc.message)], {})
+    for block in blocks:
+        checker.block(block)
+    check_references(markdown, blocks, checker.labels, checker.failures)
+    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started)
+
+
+def check_references(markdown: str, blocks: list, labels: dict, failures: list) -> None:
+    """Every ``\\eqref{label}`` outside the blocks must name a numbered step of the page."""
+    inside = {n for b in blocks for n in range(b.start, b.end + 1)}
+    for number, text in enumerate(markdown.splitlines(), 1):
+        if number in inside:
+            continue
+        for ref in EQREF.findall(text):
+            if ref not in labels:
+                failures.append((number, f"\\eqref{{{ref}}} refers to no equation on this page"))

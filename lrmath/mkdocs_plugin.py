@@ -1,0 +1,149 @@
+"""The MkDocs integration: the build proves every derivation and runs every notebook.
+
+Enabled in ``mkdocs.yml`` as::
+
+    plugins:
+      - search
+      - lrmath:
+          notebooks: notebooks/*.py
+      - mkdocs-jupyter:
+          include: ["notebooks/*.ipynb"]
+          execute: false
+          include_source: true
+
+What it does, event by event:
+
+``on_files``
+    Each jupytext notebook matching ``notebooks`` is executed (see
+    :mod:`lrmath.notebooks`; cached by content of the notebook *and* of
+    ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
+    ``.ipynb``, which also becomes the page's download.
+``on_page_markdown``
+    Every ``derivation`` block is read and proven (see :mod:`lrmath.derivation`)
+    and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
+    prose becomes a link to the numbered equation. Any failure stops the build
+    with ``path:line: message``.
+``on_page_content``
+    nbconvert's own MathJax 2 loader (a CDN script and a config block that
+    breaks under instant navigation) is removed from notebook pages: the site
+    ships MathJax 3 and typesets notebook cells with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from lrmath import notebooks
+from lrmath.derivation import check_page, check_references, find_blocks
+from lrmath.reading import ReadError
+from lrmath.rendering import render_page
+
+_NBCONVERT_MATHJAX = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r"|<script[^>]*src=\"https?://[^\"]*mathjax[^\"]*\"[^>]*>\s*</script>"
+    r"|<script type=\"text/x-mathjax-config\">.*?</script>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+class LrmathPlugin(BasePlugin):
+    config_scheme = (
+        ("notebooks", config_options.Type(str, default="notebooks/*.py")),
+        ("cache_dir", config_options.Type(str, default=".cache/lrmath")),
+    )
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        self._cache_dir = root / self.config["cache_dir"]
+        self._root = root
+        return config
+
+    # -- notebooks -----------------------------------------------------------
+    def on_files(self, files: Files, config) -> Files:
+        out = []
+        for file in files:
+            if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
+                source = Path(file.abs_src_path)
+                try:
+                    executed = notebooks.execute(source, self._cache_dir / "notebooks")
+                except notebooks.NotebookError as exc:
+                    raise PluginError(self._relative(str(exc))) from None
+                out.append(_executed_notebook_file(file, executed, config))
+            else:
+                out.append(file)
+        return Files(out)
+
+    def _relative(self, message: str) -> str:
+        return message.replace(str(self._root) + "/", "")
+
+    # -- derivations -----------------------------------------------------------
+    def on_page_markdown(self, markdown, page, config, files):
+        if not page.file.abs_src_path or not page.file.src_uri.endswith(".md"):
+            return markdown
+        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+        path = self._relative(page.file.abs_src_path)
+        if "derivation" not in markdown and "\\eqref" not in markdown:
+            return markdown
+        padded = "\n" * max(offset, 0) + markdown
+        checked = self._checked(padded, path)
+        if checked.failures:
+            raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
+        return render_page(checked, padded)
+
+    def _checked(self, markdown: str, path: str):
+        """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
+        try:
+            blocks = find_blocks(markdown)
+        except ReadError as exc:
+            raise PluginError(f"{path}:{exc.column}: {exc.message}") from None
+        key = hashlib.sha256(notebooks.cache_key(path.encode()).encode())
+        for block in blocks:
+            key.update("\n".join(text for _, text in block.lines).encode() + b"\0")
+        store = self._cache_dir / "derivations" / f"{key.hexdigest()[:32]}.pickle"
+        if store.exists():
+            cached = pickle.loads(store.read_bytes())
+            _move_lines(cached, blocks)
+            cached.failures = [f for f in cached.failures if not f[1].startswith("\\eqref")]
+            check_references(markdown, cached.blocks, cached.labels, cached.failures)
+            return cached
+        checked = check_page(markdown, path)
+        store.parent.mkdir(parents=True, exist_ok=True)
+        store.write_bytes(pickle.dumps(checked))
+        return checked
+
+    # -- notebook pages --------------------------------------------------------
+    def on_page_content(self, html, page, config, files):
+        return _NBCONVERT_MATHJAX.sub("", html)
+
+
+def _executed_notebook_file(file: File, executed: Path, config) -> File:
+    """A File that keeps the author's ``.py`` name but reads the executed ``.ipynb``.
+
+    The nav names ``notebooks/x.py`` as written; mkdocs-jupyter renders the file
+    at ``abs_src_path`` (the executed notebook) and copies it beside the page as
+    the download.
+    """
+    new = File(file.src_uri, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
+    new.abs_src_path = str(executed)
+    return new
+
+
+def _move_lines(cached, blocks) -> None:
+    """Shift the line numbers of a cached check to where its blocks stand now."""
+    moved = []
+    for old, new in zip(cached.blocks, blocks):
+        delta = new.start - old.start
+        for step in old.steps:
+            step.line += delta
+        moved.extend((line + delta, msg) for line, msg in cached.failures if old.start <= line <= old.end)
+        old.start, old.end, old.lines = new.start, new.end, new.lines
+    cached.failures = moved

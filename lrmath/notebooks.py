@@ -1,0 +1,118 @@
+"""Execute the course notebooks, with a cache that knows about ``lrmath``.
+
+The notebooks of the course are jupytext percent-format ``.py`` files under
+``docs/``. Every build executes them (a cell that raises stops the build) and
+publishes the executed ``.ipynb``, outputs included, as the page's download.
+
+Executing takes seconds, and ``mkdocs serve`` rebuilds on every save, so the
+executed notebook is cached. The cache key is the notebook's own bytes *and*
+every source file of the installed ``lrmath`` package and its data: a notebook
+that did not change still runs again when the code it teaches did.
+mkdocs-jupyter's own cache is keyed on the notebook alone, which is why the
+site executes here and lets mkdocs-jupyter only render.
+
+>>> key_a = cache_key(b"print(1)")
+>>> key_a == cache_key(b"print(1)"), key_a == cache_key(b"print(2)")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class NotebookError(Exception):
+    """A notebook could not be read or one of its cells raised."""
+
+
+@lru_cache(maxsize=1)
+def _package_digest() -> str:
+    """A digest of every source and data file of the ``lrmath`` package."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".csv", ".md", ".json"}:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(notebook_source: bytes) -> str:
+    """Return the cache key of a notebook: its bytes plus the package's digest."""
+    digest = hashlib.sha256(notebook_source)
+    digest.update(_package_digest().encode())
+    return digest.hexdigest()[:32]
+
+
+def _cell_line(notebook, index: int) -> int:
+    """The line of the ``.py`` file at which cell ``index`` starts (1-based).
+
+    jupytext does not keep line numbers, so count the ``# %%`` markers.
+    """
+    return notebook.cells[index].metadata.get("lrmath_line", 0)
+
+
+def _number_cells(source: str, notebook) -> None:
+    """Record, in each cell's metadata, the line of its ``# %%`` marker."""
+    marker_lines = [n for n, line in enumerate(source.splitlines(), 1) if re.match(r"# %%", line)]
+    if len(marker_lines) == len(notebook.cells):
+        for cell, line in zip(notebook.cells, marker_lines):
+            cell.metadata["lrmath_line"] = line
+
+
+def execute(source_path: Path, cache_dir: Path, timeout: int = 600) -> Path:
+    """Execute a percent-format notebook and return the path of the ``.ipynb``.
+
+    The result is written to ``cache_dir/<stem>.ipynb`` (the name readers
+    download). A cell that raises becomes a :class:`NotebookError` naming the
+    file, the line of the cell and the exception.
+    """
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    raw = source_path.read_bytes()
+    key = cache_key(raw)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    target = cache_dir / f"{source_path.stem}.ipynb"
+    stamp = cache_dir / f"{source_path.stem}.key"
+    if target.exists() and stamp.exists() and stamp.read_text() == key:
+        return target
+
+    text = raw.decode("utf-8")
+    try:
+        notebook = jupytext.reads(text, fmt="py:percent")
+    except Exception as exc:  # jupytext raises several types for bad input
+        raise NotebookError(f"{source_path}:1: cannot read as a percent-format notebook: {exc}") from exc
+    _number_cells(text, notebook)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(source_path.parent)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        failing = next(
+            (i for i, cell in enumerate(notebook.cells) if any(o.get("output_type") == "error" for o in cell.get("outputs", []))),
+            None,
+        )
+        line = _cell_line(notebook, failing) if failing is not None else 1
+        name = getattr(exc, "ename", "Error")
+        value = getattr(exc, "evalue", str(exc))
+        raise NotebookError(f"{source_path}:{line}: cell raised {name}: {value}") from None
+    for cell in notebook.cells:
+        cell.metadata.pop("lrmath_line", None)
+    nbformat.validate(notebook)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    stamp.write_text(key)
+    return target

@@ -1,0 +1,354 @@
+r"""Prove that one step of a derivation follows: SymPy must show the difference is zero.
+
+A step ``A = B`` is **proven** only when a symbolic simplification of ``A - B``
+returns exactly ``0``. ``None``, "probably", or agreement at random points is
+never a proof. Random points are used for two other jobs: as a second witness
+(a proof that disagrees with the numbers is a bug and is reported), and to give
+a wrong step a concrete counterexample.
+
+Names that a page *defined* (``\hat{y} = \sigma(z)``) are first kept as they are,
+because an identity that holds for every value of ``\hat{y}`` holds for
+``\sigma(z)`` too; only if that fails are definitions unfolded, one level at a
+time. Derivatives and limits are always taken of the fully unfolded expression,
+keeping the variable itself.
+
+>>> from lrmath.reading import Notation, read
+>>> nt = Notation()
+>>> nt.declare(r"z \in \mathbb{R}")
+>>> s = 1 / (1 + sp.exp(-z)) if (z := nt.names["z"].value) is not None else None
+>>> prove(read(r"\frac{d}{dz} \frac{1}{1 + e^{-z}}", nt), s * (1 - s), nt).status
+'proven'
+>>> result = prove(read(r"\frac{d}{dz} \frac{1}{1 + e^{-z}}", nt), s * (1 + s), nt)
+>>> result.status, "counterexample" in result.detail
+('refuted', True)
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.simplify.simplify import sum_simplify
+
+from lrmath.reading import Notation, Vec
+
+__all__ = ["Proof", "prove", "evaluate", "unfold", "numeric_difference"]
+
+
+@dataclass
+class Proof:
+    """The outcome of checking one step.
+
+    ``status`` is one of ``proven`` (SymPy showed the difference is 0),
+    ``numeric`` (only checked at random points, allowed when the page gives a
+    reason), ``refuted`` (a counterexample was found) or ``unproven``
+    (no proof, no counterexample: the build fails).
+    """
+
+    status: str
+    method: str = ""
+    detail: str = ""
+    lhs: str = ""
+    rhs: str = ""
+    seconds: float = 0.0
+    checks: list = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------
+# Unfolding definitions, evaluating derivatives and limits
+# --------------------------------------------------------------------------------------
+
+def _definition_map(nt: Notation, protect) -> dict:
+    return {k: v for k, v in nt.definitions.items() if k not in protect and isinstance(k, sp.Symbol)}
+
+
+def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None):
+    """Replace defined names by their definitions (``levels`` times, or until none is left).
+
+    Names in ``protect`` are kept (the variable of a derivative).
+    """
+    symbols = _definition_map(nt, protect)
+    functions = {k: v for k, v in nt.definitions.items() if isinstance(k, sp.FunctionClass)}
+    count = 0
+    while levels is None or count < levels:
+        before = expr
+        if symbols:
+            expr = expr.xreplace(symbols)
+        for func, lam in functions.items():
+            if expr.has(func):
+                expr = expr.replace(func, lam)
+        if nt.indexed_definitions:
+            expr = expr.replace(
+                lambda e: isinstance(e, sp.Indexed) and e.base in nt.indexed_definitions and e not in protect,
+                lambda e: _indexed_body(e, nt),
+            )
+        count += 1
+        if expr == before:
+            break
+        if count > 60:
+            raise RecursionError("definitions refer to each other in a cycle")
+    return expr
+
+
+def _indexed_body(e: sp.Indexed, nt: Notation):
+    pattern, body = nt.indexed_definitions[e.base]
+    return body.xreplace(dict(zip(pattern, e.indices)))
+
+
+def _resolve_index_conditions(expr, nt: Notation):
+    """Drop ``Piecewise`` branches that only say an index is in its declared range."""
+    ranges = nt.index_ranges()
+
+    def holds(cond) -> bool:
+        if cond is sp.true:
+            return True
+        if not isinstance(cond, sp.core.relational.Relational):
+            if isinstance(cond, sp.And):
+                return all(holds(c) for c in cond.args)
+            return False
+        idx = [s for s in cond.free_symbols if s in ranges]
+        if len(idx) != 1:
+            return False
+        (j,) = idx
+        lo, hi = ranges[j]
+        # linear in j, so true at both ends of the range means true on all of it
+        if sp.diff(cond.lhs - cond.rhs, j, 2) != 0:
+            return False
+        return bool(cond.subs(j, lo) == sp.true and cond.subs(j, hi) == sp.true)
+
+    def fix(pw):
+        for value, cond in pw.args:
+            if holds(cond):
+                return value
+        return pw
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), fix)
+
+
+def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset()):
+    """Evaluate derivatives, limits and substitutions in ``expr``.
+
+    The operand of each derivative or limit is unfolded completely (keeping the
+    variable); the rest of the expression is unfolded ``levels`` times
+    (``None``: completely).
+    """
+
+    def derivative(d: sp.Derivative):
+        keep = protect | frozenset(d.variables)
+        inner = evaluate(unfold(d.expr, nt, protect=keep), nt, levels=None, protect=keep)
+        out = inner
+        for var, count in d.variable_count:
+            out = sp.diff(out, var, count)
+        out = out.doit()
+        return _resolve_index_conditions(out, nt)
+
+    def limit(lim: sp.Limit):
+        body, var, point, direction = lim.args
+        keep = protect | frozenset([var])
+        inner = evaluate(unfold(body, nt, protect=keep), nt, levels=None, protect=keep)
+        return sp.limit(inner, var, point, str(direction))
+
+    # Derivatives and limits first: their variables must not be unfolded away.
+    expr = expr.replace(
+        lambda e: isinstance(e, sp.Subs),
+        lambda e: unfold(e, nt, levels=None, protect=protect).doit(),
+    )
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), derivative)
+    expr = expr.replace(lambda e: isinstance(e, sp.Limit), limit)
+    if levels != 0:
+        expr = unfold(expr, nt, levels=levels, protect=protect)
+    return expr
+
+
+# --------------------------------------------------------------------------------------
+# Strategies: each returns True only for an exact zero
+# --------------------------------------------------------------------------------------
+
+def _summands_simplified(expr):
+    expr = sum_simplify(sp.expand(expr)) if expr.has(sp.Sum) else expr
+    return expr.replace(
+        lambda e: isinstance(e, sp.Sum),
+        lambda e: sp.Sum(sp.simplify(e.function), *e.limits),
+    )
+
+
+def _log_rules_allowed(expr, nt: Notation) -> bool:
+    """``log(a b) = log a + log b`` and ``log(a^c) = c log a`` need a, b > 0.
+
+    Allowed when every name inside every log is a declared probability (so the
+    name and one minus it are positive), a positive name, or a label in {0, 1}
+    (which only appears in exponents).
+    """
+    safe = set()
+    for d in nt.names.values():
+        if d.kind == "scalar" and (d.probability or d.domain in ("positive", "binary", "natural")):
+            safe.add(d.value.name)
+    for log in expr.atoms(sp.log):
+        for s in log.args[0].free_symbols:
+            if s.name not in safe and str(s) not in safe:
+                return False
+        for idx in log.args[0].atoms(sp.Indexed):
+            if str(idx.base) not in safe:
+                return False
+    return True
+
+
+def _zero(diff, nt: Notation) -> str | None:
+    """Try to show ``diff == 0`` exactly; return the name of the method that did."""
+    if diff == 0:
+        return "the two sides are identical"
+    for name, method in (
+        ("expand", sp.expand),
+        ("cancel", lambda e: sp.cancel(sp.together(e))),
+        ("simplify", sp.simplify),
+    ):
+        try:
+            if method(diff) == 0:
+                return f"{name}(lhs - rhs) = 0"
+        except (TypeError, NotImplementedError, sp.PolynomialError):
+            continue
+    if diff.has(sp.Sum):
+        if sp.simplify(_summands_simplified(diff)) == 0:
+            return "combining the sums and simplifying the summand gives 0"
+    if diff.has(sp.log) and _log_rules_allowed(diff, nt):
+        expanded = sp.expand_log(diff.doit() if diff.has(sp.Product) else diff, force=True)
+        if expanded.has(sp.Sum) or expanded.has(sp.Product):
+            expanded = _summands_simplified(sp.expand_log(expanded, force=True))
+        if sp.simplify(expanded) == 0:
+            return "log rules (valid: every log argument is positive), then simplify = 0"
+    return None
+
+
+def _cases(diff, nt: Notation) -> str | None:
+    """For labels declared in {0, 1}: prove the step for each value."""
+    finite = {s: v for s, v in nt.finite_symbols().items() if s in diff.free_symbols}
+    if not finite or len(finite) > 3:
+        return None
+    names = list(finite)
+    for values in itertools.product(*(finite[s] for s in names)):
+        if _zero(diff.xreplace(dict(zip(names, values))), nt) is None:
+            return None
+    return "by cases, " + ", ".join(f"{s} in {{{', '.join(map(str, finite[s]))}}}" for s in names) + ": each gives 0"
+
+
+# --------------------------------------------------------------------------------------
+# Numbers: a witness and counterexamples
+# --------------------------------------------------------------------------------------
+
+_SIZES = (3, 2, 4, 2)
+
+
+def _random_value(symbol, rng: random.Random):
+    a = symbol.assumptions0 if hasattr(symbol, "assumptions0") else {}
+    if a.get("integer") and a.get("nonnegative"):
+        return rng.choice((0, 1))
+    if a.get("positive"):
+        return rng.uniform(0.05, 0.95)
+    return rng.uniform(-2.0, 2.0)
+
+
+def numeric_difference(lhs, rhs, nt: Notation, trials: int = 6, seed: int = 0):
+    """Evaluate ``lhs - rhs`` at random points; return (max |difference|, worst point).
+
+    Sizes (``n``, ``d``) become small numbers and indices random ones in range.
+    Returns ``(None, None)`` when the expressions cannot be evaluated.
+    """
+    rng = random.Random(seed)
+    full_l = evaluate(lhs, nt, levels=None)
+    full_r = evaluate(rhs, nt, levels=None)
+    sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
+    worst, worst_point = 0.0, None
+    for _ in range(trials):
+        point = {s: _SIZES[i % len(_SIZES)] for i, s in enumerate(sizes)}
+        exprs = [e.xreplace(point) for e in (full_l, full_r)]
+        ranges = {k: (lo.xreplace(point), hi.xreplace(point)) for k, (lo, hi) in nt.index_ranges().items()}
+        for k, (lo, hi) in ranges.items():
+            if k in exprs[0].free_symbols or k in exprs[1].free_symbols:
+                point[k] = rng.randint(int(lo), int(hi))
+        exprs = [e.xreplace(point).doit() for e in exprs]
+        labels = {i.base.label for e in exprs for i in e.atoms(sp.Indexed)}
+        free = set().union(*(e.free_symbols for e in exprs)) - labels
+        indexed = set().union(*(e.atoms(sp.Indexed) for e in exprs))
+        for s in sorted(free, key=str):
+            point[s] = _random_value(s, rng)
+        for s in sorted(indexed, key=str):
+            point[s] = _random_value(s.base, rng)
+        try:
+            values = [complex(sp.N(e.xreplace(point), 30)) for e in exprs]
+        except (TypeError, ValueError):
+            return None, None
+        gap = abs(values[0] - values[1])
+        scale = max(1.0, abs(values[0]), abs(values[1]))
+        if gap / scale > worst or worst_point is None:
+            worst, worst_point = gap / scale, point
+    return worst, worst_point
+
+
+def _format_point(point: dict) -> str:
+    return ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in point.items())
+
+
+# --------------------------------------------------------------------------------------
+# The entry point
+# --------------------------------------------------------------------------------------
+
+def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
+    """Check the step ``lhs = rhs`` under the page's notation and definitions."""
+    started = time.perf_counter()
+    if isinstance(lhs, Vec) != isinstance(rhs, Vec):
+        return Proof("unproven", detail="one side is a vector and the other is not")
+    if isinstance(lhs, Vec):
+        j = nt.fresh_index(lhs.length)
+        if sp.simplify(lhs.length - rhs.length) != 0:
+            return Proof("refuted", detail=f"the vectors have lengths {lhs.length} and {rhs.length}")
+        inner = prove(lhs.component(j), rhs.component(j), nt, numeric_reason)
+        inner.method = f"componentwise, for entry {j} of {lhs.length}: " + inner.method
+        inner.seconds = time.perf_counter() - started
+        return inner
+    proof = Proof("unproven", lhs=sp.sstr(lhs), rhs=sp.sstr(rhs))
+    if numeric_reason is None:
+        levels = 0
+        seen = None
+        while True:
+            try:
+                a, b = evaluate(lhs, nt, levels), evaluate(rhs, nt, levels)
+            except (ValueError, NotImplementedError, TypeError) as exc:
+                proof.detail = f"SymPy could not evaluate the step: {exc}"
+                break
+            if (a, b) == seen:
+                break
+            seen = (a, b)
+            if a == b:
+                method = "the two sides are identical"
+            else:
+                diff = a - b
+                method = _zero(diff, nt) or _cases(diff, nt)
+            if method:
+                depth = "as written" if levels == 0 else f"after unfolding definitions {levels} level(s)"
+                proof.status, proof.method = "proven", f"{method} ({depth})"
+                break
+            levels += 1
+            if levels > 6:
+                break
+    gap, point = numeric_difference(lhs, rhs, nt)
+    if proof.status == "proven":
+        if gap is not None and gap > 1e-9:
+            proof.status = "unproven"
+            proof.detail = f"SymPy says 0 but the sides differ by {gap:.3g} at {_format_point(point)}: a bug"
+    elif gap is None:
+        proof.detail = proof.detail or "SymPy could not show the difference is 0, and the sides cannot be evaluated"
+    elif gap > 1e-9:
+        proof.status = "refuted"
+        proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
+    elif numeric_reason is not None:
+        proof.status, proof.method = "numeric", f"equal at 6 random points (|difference| <= {gap:.1e}); not proven because: {numeric_reason}"
+    else:
+        proof.detail = (
+            "SymPy could not show that the difference is 0 (the sides agree at random points: "
+            "rewrite the step in smaller steps, or mark it `numeric:` with a reason)"
+        )
+    proof.seconds = time.perf_counter() - started
+    return proof

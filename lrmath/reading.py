@@ -1,0 +1,914 @@
+r"""Read the LaTeX of a derivation, exactly, into SymPy.
+
+The reader accepts a small, closed part of LaTeX: the part that course pages on
+logistic regression use. Everything it accepts has one meaning, and anything
+else is an error that says where it is. It never guesses and never drops a token
+it does not understand: that is what lets the site claim that the math on the
+page is the math that was proven.
+
+Names must be declared first, in a :class:`Notation` (a page declares them in a
+``where`` line). ``e`` is always Euler's number and ``\log`` the natural log.
+
+>>> notation = Notation()
+>>> notation.declare(r"z \in \mathbb{R}")
+>>> notation.declare(r"\hat{y} \in (0, 1)")
+>>> read(r"\frac{1}{1 + e^{-z}}", notation)
+1/(1 + exp(-z))
+>>> read(r"-\log(1 - \hat{y})", notation)
+-log(1 - \hat{y})
+
+Juxtaposition is multiplication, unless the name on the left is a function:
+
+>>> sigma = notation.define_function(r"\sigma", ["z"])
+>>> read(r"\sigma(z)(1 - \sigma(z))", notation)
+(1 - \sigma(z))*\sigma(z)
+
+Derivatives are read as unevaluated derivatives; the prover evaluates them:
+
+>>> read(r"\frac{d}{dz} e^{2z}", notation)
+Derivative(exp(2*z), z)
+
+What cannot be read is an error, with the column:
+
+>>> read(r"q + 1", notation)
+Traceback (most recent call last):
+...
+lrmath.reading.ReadError: column 1: `q` is not declared (declare it in a `where` line, e.g. `where q \in \mathbb{R}`)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+__all__ = ["ReadError", "Notation", "Vec", "read", "read_chain", "tokenize"]
+
+
+class ReadError(ValueError):
+    """LaTeX that the strict reader cannot read exactly.
+
+    ``column`` is 1-based within the text given to :func:`read` (0 if unknown).
+    """
+
+    def __init__(self, message: str, column: int = 0):
+        self.column = column
+        self.message = message
+        super().__init__(f"column {column}: {message}" if column else message)
+
+
+# --------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "cmd", "num", "letter", "sym", "end"
+    text: str
+    column: int
+
+
+_TOKEN = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<cmd>\\(?:[A-Za-z]+|[,;:! {}|]))"
+    r"|(?P<num>\d+(?:\.\d+)?)"
+    r"|(?P<letter>[A-Za-z])"
+    r"|(?P<sym>[{}()\[\]^_+\-*/=',|<>.])"
+)
+
+#: Commands that only change spacing or delimiter size: they are skipped.
+_IGNORED = {
+    r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left", r"\right",
+    r"\big", r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr",
+    r"\biggl", r"\biggr", r"\displaystyle",
+}
+
+
+def tokenize(text: str) -> list[Token]:
+    r"""Split LaTeX into tokens; spacing commands and ``\left``/``\right`` are dropped.
+
+    >>> [t.text for t in tokenize(r"\left(1 + x_{i}\right)")]
+    ['(', '1', '+', 'x', '_', '{', 'i', '}', ')', '']
+    """
+    tokens, pos = [], 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if not match:
+            raise ReadError(f"unexpected character {text[pos]!r}", pos + 1)
+        kind = match.lastgroup
+        value = match.group()
+        if kind != "space" and value not in _IGNORED:
+            tokens.append(Token(kind, value, pos + 1))
+        pos = match.end()
+    tokens.append(Token("end", "", len(text) + 1))
+    return tokens
+
+
+# --------------------------------------------------------------------------------------
+# Vectors and matrices, read componentwise
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Vec:
+    r"""A vector-valued expression of symbolic length, known by its components.
+
+    ``component(k)`` is the k-th component for an index symbol ``k``. Vector
+    equations are proven componentwise, for a symbolic index, so they hold for
+    every length.
+    """
+
+    length: sp.Expr
+    component: Callable[[sp.Expr], sp.Expr]
+    transposed: bool = False
+
+    def __repr__(self) -> str:
+        k = sp.Symbol("k")
+        return f"Vec[{self.length}](k -> {self.component(k)})"
+
+
+@dataclass
+class Mat:
+    rows: sp.Expr
+    cols: sp.Expr
+    entry: Callable[[sp.Expr, sp.Expr], sp.Expr]
+    transposed: bool = False
+
+    def T(self) -> "Mat":
+        return Mat(self.cols, self.rows, lambda i, j: self.entry(j, i))
+
+
+# --------------------------------------------------------------------------------------
+# Notation: what a page has declared
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Declared:
+    """One declared name: what it is and the domain it was declared in."""
+
+    kind: str  # "scalar", "index", "vector", "matrix", "function"
+    value: object  # Symbol, IndexedBase, or Function class
+    domain: str = ""
+    finite_values: tuple = ()
+    probability: bool = False
+    length: sp.Expr | None = None
+    shape: tuple | None = None
+    arity: int = 0
+    index_range: tuple | None = None
+
+
+_DOMAIN_ASSUMPTIONS = {
+    "real": {"real": True},
+    "positive": {"positive": True},
+    "probability": {"positive": True},
+    "binary": {"integer": True, "nonnegative": True},
+    "natural": {"integer": True, "positive": True},
+}
+
+
+def _name_of(tokens: list[Token], pos: int) -> tuple[str, int]:
+    """Read a name (``y``, ``\\hat{y}``, ``\\mathbf{w}``, ``\\sigma``) at ``pos``."""
+    tok = tokens[pos]
+    if tok.kind == "letter":
+        return tok.text, pos + 1
+    if tok.kind == "cmd" and tok.text in _DECORATIONS:
+        if tokens[pos + 1].text == "{":
+            inner, end = _name_of(tokens, pos + 2)
+            if tokens[end].text != "}":
+                raise ReadError(f"expected `}}` to close {tok.text}{{...}}", tokens[end].column)
+            return f"{tok.text}{{{inner}}}", end + 1
+        inner, end = _name_of(tokens, pos + 1)
+        return f"{tok.text}{{{inner}}}", end
+    if tok.kind == "cmd" and tok.text[1:] in _GREEK:
+        return tok.text, pos + 1
+    if tok.kind == "cmd" and tok.text in (r"\mathrm", r"\operatorname", r"\text"):
+        if tokens[pos + 1].text != "{":
+            raise ReadError(f"expected `{{` after {tok.text}", tokens[pos + 1].column)
+        end = pos + 2
+        word = ""
+        while tokens[end].kind == "letter":
+            word += tokens[end].text
+            end += 1
+        if tokens[end].text != "}" or not word:
+            raise ReadError(f"{tok.text}{{...}} must hold letters only", tokens[end].column)
+        return f"\\mathrm{{{word}}}", end + 1
+    raise ReadError(f"expected a name, found `{tok.text or 'end of line'}`", tok.column)
+
+
+_DECORATIONS = {r"\hat", r"\bar", r"\tilde", r"\mathbf", r"\boldsymbol", r"\mathcal", r"\vec"}
+_GREEK = set(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega".split()
+)
+_VECTOR_DECORATIONS = (r"\mathbf", r"\boldsymbol", r"\vec")
+
+
+def _component_base_name(name: str) -> str:
+    r"""``\mathbf{w}`` -> ``w``; ``\mathbf{X}`` -> ``x``: the name its entries are written with."""
+    for deco in _VECTOR_DECORATIONS:
+        if name.startswith(deco + "{"):
+            inner = name[len(deco) + 1 : -1]
+            return inner
+    return name
+
+
+@dataclass
+class Notation:
+    r"""The names a derivation may use, with their domains, and its definitions.
+
+    Declarations are LaTeX, the way a page states them::
+
+        y \in \{0, 1\}            a label (integer, 0 or 1; proofs may split cases)
+        \hat{y} \in (0, 1)        a probability (positive, and so is 1 - \hat{y})
+        z \in \mathbb{R}          a real number
+        n \in \mathbb{N}          a positive integer
+        i \in \{1, \dots, n\}     an index running from 1 to n
+        \mathbf{w} \in \mathbb{R}^{d}            a vector; its entries are w_j
+        \mathbf{X} \in \mathbb{R}^{n \times d}   a matrix; its entries are x_{ij},
+                                                 its rows \mathbf{x}_i
+        \lambda > 0               a positive real
+
+    >>> nt = Notation()
+    >>> nt.declare(r"y, t \in \{0, 1\}")
+    >>> nt.names["y"].finite_values
+    (0, 1)
+    """
+
+    names: dict[str, Declared] = field(default_factory=dict)
+    #: symbol or function -> definition (an expression, or a Lambda for a function)
+    definitions: dict = field(default_factory=dict)
+    #: IndexedBase -> (pattern indices, body) for definitions such as \hat{y}_i = \sigma(z_i)
+    indexed_definitions: dict = field(default_factory=dict)
+    _dummy_count: int = 0
+
+    # -- declarations ------------------------------------------------------------------
+    def declare(self, text: str) -> None:
+        """Declare one or more names from a LaTeX statement (see the class docstring)."""
+        tokens = tokenize(text)
+        pos, names = 0, []
+        while True:
+            name, pos = _name_of(tokens, pos)
+            names.append((name, tokens[pos - 1].column))
+            if tokens[pos].text == ",":
+                pos += 1
+                continue
+            break
+        rel = tokens[pos]
+        rest_text = text[rel.column - 1 + len(rel.text) :].strip() if rel.kind != "end" else ""
+        if rel.text == r"\in":
+            kind = self._domain(rest_text, rel.column + 1)
+        elif rel.text == ">" and rest_text == "0":
+            kind = ("positive",)
+        else:
+            raise ReadError(
+                r"a declaration reads `name \in domain` or `name > 0`", rel.column
+            )
+        for name, column in names:
+            if name in self.names:
+                raise ReadError(f"`{name}` is already declared", column)
+            self._add(name, kind, column)
+
+    def _domain(self, text: str, column: int) -> tuple:
+        compact = re.sub(r"\s+|\\[,;!]|\\left|\\right", "", text)
+        if compact == r"\mathbb{R}":
+            return ("real",)
+        if compact in (r"\mathbb{N}", r"\mathbb{Z}_{>0}", r"\mathbb{N}_{>0}"):
+            return ("natural",)
+        if compact in (r"(0,1)",):
+            return ("probability",)
+        if compact in (r"(0,\infty)", r"\mathbb{R}_{>0}"):
+            return ("positive",)
+        m = re.fullmatch(r"\\\{0,1\\\}", compact)
+        if m:
+            return ("binary",)
+        m = re.fullmatch(r"\\\{1,\\(?:dots|ldots),([A-Za-z])\\\}", compact)
+        if m:
+            return ("index", m.group(1))
+        m = re.fullmatch(r"\\mathbb\{R\}\^(?:\{([A-Za-z])\}|([A-Za-z]))", compact)
+        if m:
+            return ("vector", m.group(1) or m.group(2))
+        m = re.fullmatch(r"\\mathbb\{R\}\^\{([A-Za-z])\\times([A-Za-z])\}", compact)
+        if m:
+            return ("matrix", m.group(1), m.group(2))
+        raise ReadError(
+            "unknown domain `" + text + r"`: use \mathbb{R}, \mathbb{N}, (0, 1), \{0, 1\}, "
+            r"\{1, \dots, n\}, \mathbb{R}^{d} or \mathbb{R}^{n \times d}",
+            column,
+        )
+
+    def _size(self, letter: str, column: int) -> sp.Symbol:
+        entry = self.names.get(letter)
+        if entry is None or entry.domain != "natural":
+            raise ReadError(rf"the size `{letter}` must be declared first, as `{letter} \in \mathbb{{N}}`", column)
+        return entry.value
+
+    def _add(self, name: str, kind: tuple, column: int) -> None:
+        domain = kind[0]
+        if domain in _DOMAIN_ASSUMPTIONS:
+            symbol = sp.Symbol(name, **_DOMAIN_ASSUMPTIONS[domain])
+            self.names[name] = Declared(
+                "scalar", symbol, domain,
+                finite_values=(0, 1) if domain == "binary" else (),
+                probability=domain == "probability",
+            )
+        elif domain == "index":
+            upper = self._size(kind[1], column)
+            symbol = sp.Symbol(name, integer=True, positive=True)
+            self.names[name] = Declared("index", symbol, "index", index_range=(sp.Integer(1), upper))
+        elif domain == "vector":
+            length = self._size(kind[1], column)
+            base = sp.IndexedBase(_component_base_name(name), real=True)
+            self.names[name] = Declared("vector", base, "vector", length=length)
+        elif domain == "matrix":
+            shape = (self._size(kind[1], column), self._size(kind[2], column))
+            base = sp.IndexedBase(_component_base_name(name).lower(), real=True)
+            self.names[name] = Declared("matrix", base, "matrix", shape=shape)
+
+    def define_function(self, name: str, params: list[str]) -> sp.FunctionClass:
+        """Declare ``name`` as a function of ``len(params)`` arguments."""
+        if name in self.names:
+            raise ReadError(f"`{name}` is already declared")
+        func = sp.Function(name)
+        self.names[name] = Declared("function", func, "function", arity=len(params))
+        return func
+
+    def fresh_index(self, upper: sp.Expr) -> sp.Symbol:
+        """A new index symbol running from 1 to ``upper`` (for sums and components)."""
+        self._dummy_count += 1
+        symbol = sp.Symbol(f"k{self._dummy_count}", integer=True, positive=True)
+        self.names[f"_k{self._dummy_count}"] = Declared("index", symbol, "index", index_range=(sp.Integer(1), upper))
+        return symbol
+
+    # -- queries used by the prover ------------------------------------------------------
+    def index_ranges(self) -> dict:
+        return {d.value: d.index_range for d in self.names.values() if d.kind == "index"}
+
+    def finite_symbols(self) -> dict:
+        return {d.value: d.finite_values for d in self.names.values() if d.finite_values}
+
+    def probability_bases(self) -> set:
+        out = set()
+        for d in self.names.values():
+            if d.probability:
+                out.add(d.value)
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# The parser
+# --------------------------------------------------------------------------------------
+
+_FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp}
+
+
+class _Parser:
+    def __init__(self, text: str, notation: Notation, bound: dict | None = None):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.nt = notation
+        #: names bound locally (the index of a sum, the parameter of a definition)
+        self.bound: dict[str, object] = dict(bound or {})
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.pos]
+
+    def peek(self, offset: int = 1) -> Token:
+        return self.tokens[min(self.pos + offset, len(self.tokens) - 1)]
+
+    def error(self, message: str, token: Token | None = None) -> ReadError:
+        return ReadError(message, (token or self.tok).column)
+
+    def expect(self, text: str) -> Token:
+        if self.tok.text != text:
+            found = self.tok.text or "end of line"
+            raise self.error(f"expected `{text}`, found `{found}`")
+        tok = self.tok
+        self.pos += 1
+        return tok
+
+    def at_end(self) -> bool:
+        return self.tok.kind == "end"
+
+    # -- grammar -------------------------------------------------------------------------
+    def chain(self) -> list:
+        """``expr (= expr)*`` to the end of the text."""
+        parts = [self.expr()]
+        while self.tok.text == "=":
+            self.pos += 1
+            parts.append(self.expr())
+        if not self.at_end():
+            raise self.error(f"cannot read `{self.text[self.tok.column - 1:]}` here")
+        return parts
+
+    def expr(self):
+        sign = 1
+        if self.tok.text in "+-" and self.tok.kind == "sym":
+            sign = -1 if self.tok.text == "-" else 1
+            self.pos += 1
+        value = self.term()
+        if sign < 0:
+            value = _neg(value)
+        while self.tok.kind == "sym" and self.tok.text in "+-":
+            op = self.tok.text
+            self.pos += 1
+            rhs = self.term()
+            value = _add(value, _neg(rhs) if op == "-" else rhs, self)
+        return value
+
+    def signed_term(self):
+        """The operand of a sum, product or limit: one term, with an optional sign."""
+        if self.tok.kind == "sym" and self.tok.text in "+-":
+            negative = self.tok.text == "-"
+            self.pos += 1
+            value = self.term()
+            return _neg(value) if negative else value
+        return self.term()
+
+    def starts_factor(self) -> bool:
+        tok = self.tok
+        if tok.kind in ("letter", "num"):
+            return True
+        if tok.kind == "sym":
+            return tok.text in "([{"
+        if tok.kind == "cmd":
+            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}")
+        return False
+
+    def term(self):
+        value = self.power()
+        while True:
+            tok = self.tok
+            if tok.text in (r"\cdot", r"\times", "*"):
+                self.pos += 1
+                value = _mul(value, self.power(), self, tok)
+            elif tok.text == "/":
+                self.pos += 1
+                rhs = self.power()
+                if isinstance(rhs, (Vec, Mat)):
+                    raise self.error("cannot divide by a vector", tok)
+                value = _mul(value, sp.Pow(rhs, -1), self, tok)
+            elif self.starts_factor():
+                if tok.kind == "num":
+                    raise self.error(r"a number after a factor is ambiguous: write \cdot", tok)
+                value = _mul(value, self.power(), self, tok)
+            else:
+                return value
+
+    def power(self):
+        base = self.postfix(self.atom())
+        return base
+
+    def script(self):
+        """The argument of ``^`` or ``_``: one token, or a braced group."""
+        if self.tok.text == "{":
+            self.pos += 1
+            value = self.expr_in_group("}")
+            return value
+        tok = self.tok
+        if tok.kind == "num":
+            if len(tok.text) > 1:
+                raise self.error(f"TeX would read only the first digit of `{tok.text}`: write {{{tok.text}}}")
+            self.pos += 1
+            return _number(tok.text)
+        if tok.kind in ("letter", "cmd"):
+            return self.postfix_free_atom()
+        raise self.error(f"expected an exponent, found `{tok.text or 'end of line'}`")
+
+    def expr_in_group(self, close: str):
+        value = self.expr()
+        self.expect(close)
+        return value
+
+    def postfix(self, value):
+        while True:
+            tok = self.tok
+            if tok.text == "^":
+                self.pos += 1
+                if self.tok.text in (r"\top", "T") and isinstance(value, (Vec, Mat)):
+                    self.pos += 1
+                    value = _transpose(value)
+                    continue
+                if self.tok.text == "{" and self.peek().text in (r"\top",) and self.peek(2).text == "}":
+                    self.pos += 3
+                    value = _transpose(value)
+                    continue
+                exponent = self.script()
+                if isinstance(value, (Vec, Mat)) or isinstance(exponent, (Vec, Mat)):
+                    raise self.error("powers of vectors are not defined", tok)
+                value = sp.Pow(value, exponent, evaluate=False) if value is not sp.E else sp.exp(exponent)
+            elif tok.text == "_":
+                raise self.error("a subscript must follow a name", tok)
+            else:
+                return value
+
+    def postfix_free_atom(self):
+        """An atom for an exponent: a name or a command, without its own powers."""
+        return self.atom(allow_call=False)
+
+    def atom(self, allow_call: bool = True):
+        tok = self.tok
+        if tok.kind == "num":
+            self.pos += 1
+            return _number(tok.text)
+        if tok.text in ("(", "["):
+            self.pos += 1
+            return self.expr_in_group(")" if tok.text == "(" else "]")
+        if tok.text == "{":
+            self.pos += 1
+            return self.expr_in_group("}")
+        if tok.text == r"\{":
+            raise self.error(r"braces \{ \} are not grouping here: use ( ) or [ ]")
+        if tok.kind == "cmd":
+            return self.command(allow_call)
+        if tok.kind == "letter":
+            return self.name(allow_call)
+        raise self.error(f"expected a value, found `{tok.text or 'end of line'}`")
+
+    def command(self, allow_call: bool):
+        tok = self.tok
+        cmd = tok.text
+        if cmd == r"\frac" or cmd == r"\dfrac" or cmd == r"\tfrac":
+            return self.fraction()
+        if cmd == r"\sqrt":
+            self.pos += 1
+            self.expect("{")
+            return sp.sqrt(self.expr_in_group("}"))
+        if cmd in _FUNCTIONS:
+            self.pos += 1
+            if self.tok.text == "_":
+                raise self.error(r"write the natural log as \log or \ln, without a base", self.tok)
+            argument = self.function_argument()
+            return _apply(_FUNCTIONS[cmd], argument)
+        if cmd == r"\infty":
+            self.pos += 1
+            return sp.oo
+        if cmd == r"\pi":
+            self.pos += 1
+            return sp.pi
+        if cmd in (r"\sum", r"\prod"):
+            return self.big_operator(sp.Sum if cmd == r"\sum" else sp.Product)
+        if cmd == r"\lim":
+            return self.limit()
+        if cmd == r"\nabla":
+            return self.gradient()
+        if cmd == r"\partial":
+            raise self.error(r"\partial belongs in \frac{\partial f}{\partial x}")
+        if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text"):
+            return self.name(allow_call)
+        raise self.error(f"`{cmd}` is not part of the notation the checker reads")
+
+    def function_argument(self):
+        if self.tok.text in ("(", "["):
+            return self.atom()
+        return self.postfix(self.atom())
+
+    def fraction(self):
+        self.pos += 1
+        start = self.pos
+        derivative = self.derivative_fraction()
+        if derivative is not None:
+            return derivative
+        self.pos = start
+        self.expect("{")
+        num = self.expr_in_group("}")
+        self.expect("{")
+        den = self.expr_in_group("}")
+        if isinstance(den, (Vec, Mat)):
+            raise self.error("cannot divide by a vector")
+        return _mul(num, sp.Pow(den, -1), self, self.tok)
+
+    def derivative_fraction(self):
+        r"""``\frac{d}{dz} F``, ``\frac{dF}{dz}``, ``\frac{\partial F}{\partial w_j}``; else None."""
+        if self.tok.text != "{":
+            return None
+        head = self.peek()
+        is_d = head.kind == "letter" and head.text == "d" and "d" not in self.nt.names and "d" not in self.bound
+        is_partial = head.text == r"\partial"
+        if not (is_d or is_partial):
+            return None
+        self.pos += 2  # '{' and 'd' / '\partial'
+        order = 1
+        if self.tok.text == "^":
+            self.pos += 1
+            order_tok = self.tok
+            if order_tok.kind != "num":
+                raise self.error("the order of a derivative must be a number")
+            order = int(order_tok.text)
+            self.pos += 1
+        operand = None
+        if self.tok.text != "}":
+            operand = self.expr()
+        self.expect("}")
+        self.expect("{")
+        marker = self.tok
+        if not ((is_d and marker.text == "d") or (is_partial and marker.text == r"\partial")):
+            raise self.error(
+                r"a derivative reads \frac{d f}{d x} or \frac{\partial f}{\partial x}; the two must match",
+                marker,
+            )
+        self.pos += 1
+        variable = self.variable()
+        if order > 1:
+            if self.tok.text != "^":
+                raise self.error(f"write the denominator of an order-{order} derivative as d x^{order}")
+            self.pos += 1
+            if self.tok.text != str(order):
+                raise self.error(f"the order in the denominator must be {order}")
+            self.pos += 1
+        self.expect("}")
+        if operand is None:
+            operand = self.power()
+        return _derivative(operand, variable, order, self)
+
+    def variable(self):
+        """A differentiation or limit variable: a declared scalar, or an entry like w_j."""
+        tok = self.tok
+        value = self.name(allow_call=False)
+        if isinstance(value, (Vec, Mat)):
+            raise self.error(r"differentiate by a vector with \nabla_{\mathbf{w}}, or by an entry such as w_j", tok)
+        if not isinstance(value, (sp.Symbol, sp.Indexed)):
+            raise self.error("a derivative or limit must be taken with respect to a single name", tok)
+        return value
+
+    def gradient(self):
+        tok = self.tok
+        self.pos += 1
+        self.expect("_")
+        brace = self.tok.text == "{"
+        if brace:
+            self.pos += 1
+        name, self.pos = _name_of(self.tokens, self.pos)
+        if brace:
+            self.expect("}")
+        entry = self.nt.names.get(name)
+        if entry is None or entry.kind != "vector":
+            raise self.error(rf"\nabla_{{{name}}}: `{name}` is not a declared vector", tok)
+        operand = self.power()
+        if isinstance(operand, (Vec, Mat)):
+            raise self.error(r"\nabla of a vector is not defined here", tok)
+        base = entry.value
+        return Vec(entry.length, lambda j: _derivative(operand, base[j], 1, self))
+
+    def big_operator(self, cls):
+        tok = self.tok
+        self.pos += 1
+        self.expect("_")
+        self.expect("{")
+        index_tok = self.tok
+        index_name, self.pos = _name_of(self.tokens, self.pos)
+        self.expect("=")
+        lower = self.expr()
+        self.expect("}")
+        self.expect("^")
+        upper = self.script()
+        entry = self.nt.names.get(index_name)
+        if entry is None or entry.kind != "index":
+            raise self.error(
+                rf"the index `{index_name}` of a sum or product must be declared, e.g. `where {index_name} \in \{{1, \dots, n\}}`",
+                index_tok,
+            )
+        index = entry.value
+        body = self.signed_term()
+        if isinstance(body, (Vec, Mat)):
+            if cls is sp.Product:
+                raise self.error("a product of vectors is not defined", tok)
+            return Vec(body.length, lambda k: sp.Sum(body.component(k), (index, lower, upper)))
+        return cls(body, (index, lower, upper))
+
+    def limit(self):
+        tok = self.tok
+        self.pos += 1
+        self.expect("_")
+        self.expect("{")
+        variable = self.variable()
+        self.expect(r"\to")
+        point = self.atom() if self.tok.text != "-" else None
+        if point is None:
+            self.pos += 1
+            point = -self.atom()
+        direction = "+-"
+        if self.tok.text == "^":
+            self.pos += 1
+            sign = self.tok.text
+            if sign == "{":
+                self.pos += 1
+                sign = self.tok.text
+                self.pos += 1
+                self.expect("}")
+            else:
+                self.pos += 1
+            if sign not in "+-":
+                raise self.error("a one-sided limit reads a^+ or a^-", tok)
+            direction = sign
+        self.expect("}")
+        body = self.signed_term()
+        if direction == "+-" and point not in (sp.oo, -sp.oo):
+            raise self.error("say from which side the limit is taken: write 0^+ or 1^-", tok)
+        if point in (sp.oo, -sp.oo):
+            direction = "-" if point == sp.oo else "+"
+        return sp.Limit(body, variable, point, dir=direction)
+
+    def name(self, allow_call: bool = True):
+        tok = self.tok
+        name, self.pos = _name_of(self.tokens, self.pos)
+        if name == "e" and "e" not in self.nt.names:
+            return sp.E
+        if name in self.bound:
+            value = self.bound[name]
+            if isinstance(value, sp.Symbol) and self.tok.text == "_":
+                raise self.error(f"`{name}` is a parameter here and takes no subscript")
+            return value
+        entry = self.nt.names.get(name)
+        if entry is None:
+            entry = self._component_entry(name)
+        if entry is None:
+            raise self.error(
+                f"`{name}` is not declared (declare it in a `where` line, e.g. `where {name} \\in \\mathbb{{R}}`)", tok
+            )
+        if entry.kind == "function":
+            return self.call(entry, name, tok, allow_call)
+        if self.tok.text == "_":
+            return self.subscripted(entry, name, tok)
+        if entry.kind == "vector":
+            base = entry.value
+            return Vec(entry.length, lambda k: base[k])
+        if entry.kind == "matrix":
+            base = entry.value
+            return Mat(entry.shape[0], entry.shape[1], lambda i, j: base[i, j])
+        return entry.value
+
+    def _component_entry(self, name: str):
+        """``w`` names the entries of a declared ``\\mathbf{w}``; ``x`` those of ``\\mathbf{X}``."""
+        for entry_name, entry in self.nt.names.items():
+            if entry.kind in ("vector", "matrix") and str(entry.value) == name:
+                return Declared("entries", entry.value, entry.kind, length=entry.length, shape=entry.shape)
+        return None
+
+    def subscripted(self, entry: Declared, name: str, tok: Token):
+        self.expect("_")
+        indices = self.subscript_indices()
+        if entry.kind == "scalar":
+            base = sp.IndexedBase(entry.value.name, **entry.value.assumptions0)
+            return base[tuple(indices)] if len(indices) > 1 else base[indices[0]]
+        if entry.kind == "entries":
+            expected = 1 if entry.domain == "vector" else 2
+            if len(indices) != expected:
+                raise self.error(f"`{name}` has {expected} index(es) here, not {len(indices)}", tok)
+            return entry.value[tuple(indices)] if expected > 1 else entry.value[indices[0]]
+        if entry.kind == "vector":
+            if len(indices) != 1:
+                raise self.error(f"`{name}_i` takes one index", tok)
+            i = indices[0]
+            base = entry.value
+            # \mathbf{x}_i: the i-th example, a vector with entries x_{ik}
+            return Vec(entry.length, lambda k: base[i, k])
+        if entry.kind == "matrix":
+            raise self.error(f"write the entries of `{name}` with the lower-case letter, e.g. x_{{ij}}", tok)
+        raise self.error(f"`{name}` takes no subscript", tok)
+
+    def subscript_indices(self) -> list:
+        """``_i``, ``_0``, ``_{ij}``, ``_{i,j}``: each index a declared index or a number."""
+        if self.tok.text != "{":
+            return [self.one_index()]
+        self.pos += 1
+        out = [self.one_index()]
+        while self.tok.text != "}":
+            if self.tok.text == ",":
+                self.pos += 1
+            out.append(self.one_index())
+        self.pos += 1
+        return out
+
+    def one_index(self):
+        tok = self.tok
+        if tok.kind == "num":
+            self.pos += 1
+            return sp.Integer(tok.text)
+        if tok.kind == "letter":
+            self.pos += 1
+            if tok.text in self.bound:
+                return self.bound[tok.text]
+            entry = self.nt.names.get(tok.text)
+            if entry is not None and entry.kind == "index":
+                return entry.value
+            raise self.error(
+                rf"the subscript `{tok.text}` must be a declared index (e.g. `where {tok.text} \in \{{1, \dots, n\}}`) or a number",
+                tok,
+            )
+        raise self.error(f"expected an index, found `{tok.text or 'end of line'}`", tok)
+
+    def call(self, entry: Declared, name: str, tok: Token, allow_call: bool):
+        primes = 0
+        while self.tok.text == "'":
+            primes += 1
+            self.pos += 1
+        if self.tok.text != "(":
+            raise self.error(f"the function `{name}` must be applied to an argument in parentheses", tok)
+        self.pos += 1
+        args = [self.expr()]
+        while self.tok.text == ",":
+            self.pos += 1
+            args.append(self.expr())
+        self.expect(")")
+        if len(args) != entry.arity:
+            raise self.error(f"`{name}` takes {entry.arity} argument(s), not {len(args)}", tok)
+        if primes:
+            if entry.arity != 1:
+                raise self.error(f"a prime on `{name}` needs a function of one argument", tok)
+            t = sp.Dummy("t", real=True)
+            return sp.Subs(sp.Derivative(entry.value(t), (t, primes)), t, args[0])
+        return _apply(entry.value, args[0] if len(args) == 1 else args)
+
+
+# --------------------------------------------------------------------------------------
+# Arithmetic on scalars, vectors and matrices
+# --------------------------------------------------------------------------------------
+
+def _number(text: str) -> sp.Expr:
+    return sp.Rational(text) if "." in text else sp.Integer(text)
+
+
+def _neg(value):
+    if isinstance(value, Vec):
+        return Vec(value.length, lambda k: -value.component(k))
+    if isinstance(value, Mat):
+        raise ReadError("negating a matrix is not supported")
+    return sp.Mul(-1, value, evaluate=False)
+
+
+def _add(a, b, parser):
+    if isinstance(a, Vec) and isinstance(b, Vec):
+        if sp.simplify(a.length - b.length) != 0:
+            raise parser.error(f"vectors of lengths {a.length} and {b.length} cannot be added")
+        return Vec(a.length, lambda k: a.component(k) + b.component(k))
+    if isinstance(a, Vec):  # broadcasting a scalar, as NumPy does: X w + b
+        return Vec(a.length, lambda k: a.component(k) + b)
+    if isinstance(b, Vec):
+        return Vec(b.length, lambda k: a + b.component(k))
+    if isinstance(a, Mat) or isinstance(b, Mat):
+        raise parser.error("adding matrices is not supported")
+    return sp.Add(a, b, evaluate=False)
+
+
+def _transpose(value):
+    if isinstance(value, Vec):
+        return Vec(value.length, value.component, transposed=not value.transposed)
+    return value.T()
+
+
+def _mul(a, b, parser, tok):
+    vec_a, vec_b = isinstance(a, (Vec, Mat)), isinstance(b, (Vec, Mat))
+    if not vec_a and not vec_b:
+        return sp.Mul(a, b, evaluate=False)
+    if isinstance(a, Vec) and isinstance(b, Vec):
+        if a.transposed and not b.transposed:  # inner product
+            k = parser.nt.fresh_index(a.length)
+            return sp.Sum(a.component(k) * b.component(k), (k, 1, a.length))
+        raise parser.error(r"two vectors multiply only as an inner product, \mathbf{a}^\top \mathbf{b}", tok)
+    if isinstance(a, Mat) and isinstance(b, Vec) and not b.transposed:
+        k = parser.nt.fresh_index(a.cols)
+        return Vec(a.rows, lambda i: sp.Sum(a.entry(i, k) * b.component(k), (k, 1, a.cols)))
+    if isinstance(a, Vec) and not vec_b:
+        return Vec(a.length, lambda k: a.component(k) * b, a.transposed)
+    if isinstance(b, Vec) and not vec_a:
+        return Vec(b.length, lambda k: a * b.component(k), b.transposed)
+    raise parser.error("this product of vectors and matrices is not supported", tok)
+
+
+def _apply(func, argument):
+    if isinstance(argument, Vec):  # a scalar function applied entrywise, as NumPy does
+        return Vec(argument.length, lambda k: func(argument.component(k)))
+    if isinstance(argument, Mat):
+        raise ReadError("functions of matrices are not supported")
+    if isinstance(argument, list):
+        return func(*argument)
+    return func(argument, evaluate=False) if func in (sp.log, sp.exp) else func(argument)
+
+
+def _derivative(operand, variable, order, parser):
+    if isinstance(operand, Mat):
+        raise parser.error("derivatives of matrices are not supported")
+    if isinstance(operand, Vec):
+        return Vec(operand.length, lambda k: sp.Derivative(operand.component(k), (variable, order)))
+    return sp.Derivative(operand, (variable, order))
+
+
+# --------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------
+
+def read_chain(text: str, notation: Notation, bound: dict | None = None) -> list:
+    """Read ``A = B = C`` into ``[A, B, C]``; every token must be used."""
+    return _Parser(text, notation, bound).chain()
+
+
+def read(text: str, notation: Notation, bound: dict | None = None):
+    """Read one expression (no ``=``)."""
+    parts = read_chain(text, notation, bound)
+    if len(parts) != 1:
+        raise ReadError("expected one expression, found an equation")
+    return parts[0]

@@ -1,0 +1,99 @@
+r"""Turn a checked page into what the reader sees.
+
+Each derivation block becomes a grid of steps: the left side, ``= right side``,
+the equation number, and under it the reason in words with the step's mark
+(**proven**, **definition**, **numeric**, or **wrong** in exercises). Opening the
+mark shows what SymPy read and how the step was proven. The LaTeX shown is the
+author's own text, the very text the reader parsed.
+
+``\eqref{label}`` in the prose becomes a link to the numbered step.
+
+>>> from lrmath.derivation import check_page
+>>> source = '''```derivation
+... where z \\in \\mathbb{R}
+... e^{z}e^{-z} = 1   # exponents add \\label{one}
+... ```
+... See \\eqref{one}.'''
+>>> html = render_page(check_page(source, "p.md"), source)
+>>> 'class="lr-mark lr-mark--proven"' in html, '<a href="#eq-one">(1)</a>' in html
+(True, True)
+"""
+
+from __future__ import annotations
+
+import html
+
+from lrmath.derivation import EQREF, CheckedPage, Step
+
+__all__ = ["render_block", "render_page"]
+
+MARKS = {
+    "proven": ("proven", "SymPy showed that the difference of the two sides is exactly 0"),
+    "defined": ("definition", "a definition introduces a name; nothing is claimed"),
+    "numeric": ("numeric", "checked at random points only, for the reason given"),
+    "expected-wrong": ("wrong step", "this step is wrong on purpose, and the checker refutes it"),
+    "refuted": ("refuted", "a counterexample was found"),
+    "unproven": ("not proven", "SymPy could not prove this step"),
+}
+
+
+def _math(tex: str) -> str:
+    return f'<span class="arithmatex">\\(\\displaystyle {html.escape(tex, quote=False)}\\)</span>'
+
+
+def _step(step: Step) -> str:
+    status = step.proof.status
+    label, title = MARKS[status]
+    row_id = f' id="eq-{html.escape(step.label)}"' if step.label else ""
+    tag = f'<span class="lr-tag">({step.number})</span>' if step.number else ""
+    lhs = _math(step.lhs_tex) if step.lhs_tex else ""
+    classes = "lr-step" + (" lr-wrong" if status == "expected-wrong" else "")
+    how = [f"line {step.line} of the page"]
+    if step.proof.lhs or step.proof.rhs:
+        how.append(f"SymPy read:  {step.proof.lhs}\n        and:  {step.proof.rhs}")
+    if step.proof.method:
+        how.append(f"how: {step.proof.method}")
+    if step.proof.detail:
+        how.append(step.proof.detail)
+    if step.proof.seconds:
+        how.append(f"time: {step.proof.seconds * 1000:.0f} ms")
+    reason = html.escape(step.reason) if step.reason else ""
+    return (
+        f'<div class="{classes}"{row_id}>'
+        f'<span class="lr-lhs">{lhs}</span>'
+        f'<span class="lr-rhs">{_math("= " + step.rhs_tex)}</span>'
+        f'<span class="lr-side">{tag}</span>'
+        f"</div>"
+        f'<details class="lr-how"><summary><span class="lr-mark lr-mark--{status.split("-")[-1] if status != "defined" else "defined"}" '
+        f'title="{html.escape(title)}">{label}</span> {reason}</summary>'
+        f"<pre>{html.escape(chr(10).join(how))}</pre></details>"
+    )
+
+
+def render_block(steps: list) -> str:
+    """The HTML of one derivation block (a raw HTML block for Markdown)."""
+    body = "".join(_step(s) for s in steps)
+    return f'<div class="lr-derivation">{body}</div>'
+
+
+def render_page(page: CheckedPage, markdown: str) -> str:
+    """Replace each derivation block of ``markdown`` by its rendering; link ``\\eqref``s."""
+    lines = markdown.splitlines()
+    out, cursor = [], 0
+    for block in page.blocks:
+        out.extend(_link_refs(line, page.labels) for line in lines[cursor : block.start - 1])
+        out.append("")
+        out.append(block.indent + render_block(block.steps))
+        out.append("")
+        cursor = block.end
+    out.extend(_link_refs(line, page.labels) for line in lines[cursor:])
+    return "\n".join(out) + "\n"
+
+
+def _link_refs(line: str, labels: dict) -> str:
+    def link(match):
+        label = match.group(1)
+        number = labels.get(label, (0, 0))[0]
+        return f'<a href="#eq-{html.escape(label)}">({number})</a>'
+
+    return EQREF.sub(link, line)
