@@ -44,7 +44,6 @@ from lrmath.reading import Declared, Notation, ReadError, Vec, read, read_chain,
 
 __all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*derivation\s*$")
 LABEL = re.compile(r"\\label\{([A-Za-z0-9:_-]+)\}")
 EQREF = re.compile(r"\\eqref\{([^}]*)\}")
 
@@ -63,6 +62,8 @@ class Step:
     number: int = 0
     proof: Proof = field(default_factory=lambda: Proof("unproven"))
     expect_wrong: bool = False
+    #: what SymPy read for the right side (not kept in the build cache)
+    rhs_expr: object = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -82,6 +83,37 @@ class CheckedPage:
     failures: list  # (line, message)
     labels: dict  # label -> (number, line)
     seconds: float = 0.0
+    notation: Notation | None = field(default=None, repr=False)
+
+    def expression(self, label: str, unfold: bool = True):
+        """The SymPy expression of the right side of the step labelled ``label``.
+
+        With ``unfold`` the page's definitions are substituted and derivatives
+        evaluated, so that the result is in the page's base variables: the very
+        expression the checker proved, ready for :func:`sympy.lambdify`. A vector
+        is returned as its entry for the symbol ``j`` (or a fresh index).
+        """
+        from lrmath.proving import evaluate
+
+        if self.failures:
+            raise ValueError(f"{self.path} has failing steps: " + "; ".join(self.messages()))
+        step = next((s for s in self.steps if s.label == label), None)
+        if step is None:
+            raise KeyError(f"no step labelled {label!r} on {self.path}; labels: {sorted(self.labels)}")
+        value = step.rhs_expr
+        if isinstance(value, Vec):
+            j = self.notation.names["j"].value if "j" in self.notation.names else self.notation.fresh_index(value.length)
+            value = value.component(j)
+        return evaluate(value, self.notation, levels=None) if unfold else value
+
+    def without_expressions(self) -> "CheckedPage":
+        """A copy that can be pickled (for the build cache): no SymPy objects, no notation."""
+        import copy
+
+        light = copy.copy(self)
+        light.notation = None
+        light.blocks = copy.deepcopy([_strip(b) for b in self.blocks])
+        return light
 
     def messages(self) -> list[str]:
         """The failures as ``path:line: message``, in line order."""
@@ -96,24 +128,78 @@ class CheckedPage:
         return sum(s.kind == "equality" and s.proof.status == "proven" for s in self.steps)
 
 
+def _strip(block: Block) -> Block:
+    import copy
+
+    out = copy.copy(block)
+    out.steps = [copy.copy(s) for s in block.steps]
+    for step in out.steps:
+        step.rhs_expr = None
+    return out
+
+
+def load_course_page(name: str) -> CheckedPage:
+    """Check a page of the course (``docs/<name>``) and return it, for notebooks.
+
+    Works where the package is installed from a clone of the course repository.
+
+    >>> load_course_page("03-sigmoid-derivative.md").expression("sigmoid-derivative")
+    (1 - 1/(1 + exp(-z)))/(1 + exp(-z))
+    """
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: the course pages come with the repository, not the package")
+    return check_page(path.read_text(encoding="utf-8"), str(path))
+
+
+ANY_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+INLINE_CODE = re.compile(r"(`+).+?\1")
+
+
+def _fences(markdown: str):
+    """Yield (start, end, indent, info, lines) for each fenced code block, outermost only."""
+    lines = markdown.splitlines()
+    number = 0
+    while number < len(lines):
+        m = ANY_FENCE.match(lines[number])
+        if not m:
+            number += 1
+            continue
+        fence, start, body = m.group("fence"), number + 1, []
+        number += 1
+        while number < len(lines):
+            closing = lines[number].strip()
+            if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
+                break
+            body.append((number + 1, lines[number]))
+            number += 1
+        if number >= len(lines):
+            raise ReadError("this code block is never closed", start)
+        yield start, number + 1, m.group("indent"), m.group("info").strip(), body
+        number += 1
+
+
 def find_blocks(markdown: str) -> list:
-    """The derivation blocks of a page, with the line numbers of their fences."""
-    blocks, current = [], None
+    """The derivation blocks of a page, with the line numbers of their fences.
+
+    A derivation shown *inside* another code block (as on the authors' page) is text,
+    not a block.
+    """
+    return [
+        Block(start, end, indent, body)
+        for start, end, indent, info, body in _fences(markdown)
+        if info == "derivation"
+    ]
+
+
+def prose_lines(markdown: str):
+    """(line number, text) of the lines outside code blocks, inline code removed."""
+    code = {n for start, end, *_ in _fences(markdown) for n in range(start, end + 1)}
     for number, text in enumerate(markdown.splitlines(), 1):
-        if current is None:
-            m = FENCE.match(text)
-            if m:
-                current = Block(number, 0, m.group("indent"), [])
-                closing = m.group("fence")
-        elif text.strip() == closing:
-            current.end = number
-            blocks.append(current)
-            current = None
-        else:
-            current.lines.append((number, text))
-    if current is not None:
-        raise ReadError("the derivation block is never closed", current.start)
-    return blocks
+        if number not in code:
+            yield number, INLINE_CODE.sub("", text)
 
 
 def _split_reason(text: str) -> tuple[str, str]:
@@ -191,7 +277,7 @@ class _PageChecker:
                 raise ReadError("a definition reads `define name = expression`")
             self.define(block, line, parts[0][0].strip(), parts[1][0].strip(), reason, label if len(parts) == 2 else "")
             rest_parts = [p for p, _ in parts[1:]]
-            continuation = False
+            continuation = True  # further `=` on a define line continue from its body
         else:
             parts = _split_top_level(math)
             rest_parts = [p for p, _ in parts]
@@ -218,6 +304,7 @@ class _PageChecker:
                 label=label if i == len(exprs) - 1 else "",
                 expect_wrong=expect_wrong,
             )
+            step.rhs_expr = exprs[i]
             step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
             self.judge(step)
             self.number(step)
@@ -291,7 +378,7 @@ class _PageChecker:
                 value = sp.Symbol(name, real=True)
                 nt.names[name] = Declared("scalar", value, "defined")
             nt.definitions[value] = body
-        step = Step(line, "definition", target, body_tex, False, reason=reason, label=label)
+        step = Step(line, "definition", target, body_tex, False, reason=reason, label=label, rhs_expr=body)
         step.proof = Proof("defined", method="a definition: it introduces a name and claims nothing", lhs=sp.sstr(value), rhs=sp.sstr(body))
         self.number(step)
         block.steps.append(step)
@@ -309,15 +396,13 @@ def check_page(markdown: str, path: str) -> CheckedPage:
     for block in blocks:
         checker.block(block)
     check_references(markdown, blocks, checker.labels, checker.failures)
-    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started)
+    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt)
 
 
 def check_references(markdown: str, blocks: list, labels: dict, failures: list) -> None:
-    """Every ``\\eqref{label}`` outside the blocks must name a numbered step of the page."""
-    inside = {n for b in blocks for n in range(b.start, b.end + 1)}
-    for number, text in enumerate(markdown.splitlines(), 1):
-        if number in inside:
-            continue
+    """Every ``\\eqref{label}``, in the prose or in a step's reason, must name a numbered step."""
+    reasons = [(s.line, s.reason) for b in blocks for s in b.steps if s.reason]
+    for number, text in list(prose_lines(markdown)) + reasons:
         for ref in EQREF.findall(text):
             if ref not in labels:
                 failures.append((number, f"\\eqref{{{ref}}} refers to no equation on this page"))

@@ -32,6 +32,7 @@ What it does, event by event:
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 from pathlib import Path
@@ -62,7 +63,8 @@ class LrmathPlugin(BasePlugin):
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
-        self._cache_dir = root / self.config["cache_dir"]
+        # LRMATH_CACHE_DIR lets tests that build a copy of the site share the cache.
+        self._cache_dir = Path(os.environ.get("LRMATH_CACHE_DIR") or root / self.config["cache_dir"])
         self._root = root
         return config
 
@@ -117,7 +119,7 @@ class LrmathPlugin(BasePlugin):
             return cached
         checked = check_page(markdown, path)
         store.parent.mkdir(parents=True, exist_ok=True)
-        store.write_bytes(pickle.dumps(checked))
+        store.write_bytes(pickle.dumps(checked.without_expressions()))
         return checked
 
     # -- notebook pages --------------------------------------------------------

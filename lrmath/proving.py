@@ -76,7 +76,10 @@ def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None):
     while levels is None or count < levels:
         before = expr
         if symbols:
-            expr = expr.xreplace(symbols)
+            # map each IndexedBase to itself so that xreplace does not descend into it:
+            # the entries \hat{y}_i are not the scalar \hat{y}
+            keep = {base: base for base in expr.atoms(sp.IndexedBase)}
+            expr = expr.xreplace({**symbols, **keep})
         for func, lam in functions.items():
             if expr.has(func):
                 expr = expr.replace(func, lam)
@@ -142,7 +145,12 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset()):
         out = inner
         for var, count in d.variable_count:
             out = sp.diff(out, var, count)
-        out = out.doit()
+        # Sums of Kronecker deltas (from d w_k / d w_j) collapse; leave other sums alone,
+        # since Sum.doit() would go looking for closed forms, which is slow and not needed.
+        out = out.replace(
+            lambda e: isinstance(e, sp.Sum) and e.function.has(sp.KroneckerDelta),
+            lambda e: e.doit(),
+        )
         return _resolve_index_conditions(out, nt)
 
     def limit(lim: sp.Limit):
@@ -168,11 +176,24 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset()):
 # --------------------------------------------------------------------------------------
 
 def _summands_simplified(expr):
-    expr = sum_simplify(sp.expand(expr)) if expr.has(sp.Sum) else expr
-    return expr.replace(
-        lambda e: isinstance(e, sp.Sum),
-        lambda e: sp.Sum(sp.simplify(e.function), *e.limits),
-    )
+    """Merge sums over the same range into one sum, and cancel inside it.
+
+    ``c*Sum(f, (i, 1, n)) - Sum(g, (i, 1, n))`` becomes ``Sum(cancel(c*f - g), (i, 1, n))``
+    when ``c`` does not depend on ``i``; the difference of two equal sums becomes 0.
+    """
+    expr = _canonical_dummies(sp.expand(expr))
+    groups, rest = {}, sp.Integer(0)
+    for term in sp.Add.make_args(expr):
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(sums) == 1 and len(sums[0].limits) == 1:
+            (total,) = sums
+            coefficient = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not total])
+            if total.limits[0][0] not in coefficient.free_symbols:
+                groups.setdefault(total.limits, []).append(coefficient * total.function)
+                continue
+        rest += term
+    merged = [sp.Sum(sp.cancel(sp.together(sp.Add(*parts))), *limits) for limits, parts in groups.items()]
+    return rest + sp.Add(*merged)
 
 
 def _log_rules_allowed(expr, nt: Notation) -> bool:
@@ -196,28 +217,60 @@ def _log_rules_allowed(expr, nt: Notation) -> bool:
     return True
 
 
-def _zero(diff, nt: Notation) -> str | None:
-    """Try to show ``diff == 0`` exactly; return the name of the method that did."""
+def _canonical_dummies(expr):
+    """Rename the index of every sum and product by its nesting depth.
+
+    ``Sum(w[k]*x[k], (k, 1, d))`` and ``Sum(w[m]*x[m], (m, 1, d))`` are the same sum;
+    after renaming they are also the same expression.
+    """
+
+    def walk(e, depth):
+        if not e.args:
+            return e
+        if isinstance(e, (sp.Sum, sp.Product)):
+            (var, lo, hi), = e.limits if len(e.limits) == 1 else (e.limits[0],)
+            canon = sp.Symbol(f"_i{depth}", integer=True, positive=True)
+            body = walk(e.function.xreplace({var: canon}), depth + 1)
+            return e.func(body, (canon, walk(lo, depth), walk(hi, depth)))
+        return e.func(*[walk(a, depth) for a in e.args])
+
+    return walk(expr, 0)
+
+
+#: Cheap methods, tried at every level of unfolding before any expensive one.
+_CHEAP = (
+    ("expand", sp.expand),
+    ("cancel", lambda e: sp.cancel(sp.together(e))),
+)
+
+
+def _cheap_zero(diff) -> str | None:
     if diff == 0:
         return "the two sides are identical"
-    for name, method in (
-        ("expand", sp.expand),
-        ("cancel", lambda e: sp.cancel(sp.together(e))),
-        ("simplify", sp.simplify),
-    ):
+    methods = list(_CHEAP)
+    if diff.has(sp.Sum):  # merging sums first keeps expand and cancel away from huge sums
+        methods.insert(0, ("merging the sums and cancelling in the summand", _summands_simplified))
+    for name, method in methods:
         try:
             if method(diff) == 0:
-                return f"{name}(lhs - rhs) = 0"
+                return name if " " in name else f"{name}(lhs - rhs) = 0"
         except (TypeError, NotImplementedError, sp.PolynomialError):
             continue
-    if diff.has(sp.Sum):
-        if sp.simplify(_summands_simplified(diff)) == 0:
-            return "combining the sums and simplifying the summand gives 0"
+    return None
+
+
+def _zero(diff, nt: Notation) -> str | None:
+    """Try harder (``simplify``, log rules) to show ``diff == 0`` exactly."""
+    method = _cheap_zero(diff)
+    if method:
+        return method
+    if sp.count_ops(diff) < 400 and sp.simplify(diff) == 0:
+        return "simplify(lhs - rhs) = 0"
     if diff.has(sp.log) and _log_rules_allowed(diff, nt):
         expanded = sp.expand_log(diff.doit() if diff.has(sp.Product) else diff, force=True)
         if expanded.has(sp.Sum) or expanded.has(sp.Product):
             expanded = _summands_simplified(sp.expand_log(expanded, force=True))
-        if sp.simplify(expanded) == 0:
+        if _cheap_zero(expanded) or (sp.count_ops(expanded) < 400 and sp.simplify(expanded) == 0):
             return "log rules (valid: every log argument is positive), then simplify = 0"
     return None
 
@@ -295,6 +348,17 @@ def _format_point(point: dict) -> str:
 # The entry point
 # --------------------------------------------------------------------------------------
 
+def _unfolding_levels(lhs, rhs, nt: Notation, most: int = 8) -> list:
+    """Both sides evaluated with definitions unfolded 0, 1, 2, ... levels, until nothing changes."""
+    out = []
+    for levels in range(most):
+        pair = tuple(_canonical_dummies(evaluate(side, nt, levels)) for side in (lhs, rhs))
+        if out and pair == out[-1]:
+            break
+        out.append(pair)
+    return out
+
+
 def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
     """Check the step ``lhs = rhs`` under the page's notation and definitions."""
     started = time.perf_counter()
@@ -310,28 +374,20 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
         return inner
     proof = Proof("unproven", lhs=sp.sstr(lhs), rhs=sp.sstr(rhs))
     if numeric_reason is None:
-        levels = 0
-        seen = None
-        while True:
-            try:
-                a, b = evaluate(lhs, nt, levels), evaluate(rhs, nt, levels)
-            except (ValueError, NotImplementedError, TypeError) as exc:
-                proof.detail = f"SymPy could not evaluate the step: {exc}"
-                break
-            if (a, b) == seen:
-                break
-            seen = (a, b)
-            if a == b:
-                method = "the two sides are identical"
-            else:
-                diff = a - b
-                method = _zero(diff, nt) or _cases(diff, nt)
-            if method:
-                depth = "as written" if levels == 0 else f"after unfolding definitions {levels} level(s)"
-                proof.status, proof.method = "proven", f"{method} ({depth})"
-                break
-            levels += 1
-            if levels > 6:
+        try:
+            levels = _unfolding_levels(lhs, rhs, nt)
+        except (ValueError, NotImplementedError, TypeError) as exc:
+            levels = []
+            proof.detail = f"SymPy could not evaluate the step: {exc}"
+        # cheap methods at every level first, then the expensive ones
+        for attempt in (_cheap_zero, lambda d: _zero(d, nt) or _cases(d, nt)):
+            for depth, (a, b) in enumerate(levels):
+                method = "the two sides are identical" if a == b else attempt(a - b)
+                if method:
+                    where = "as written" if depth == 0 else f"after unfolding definitions {depth} level(s)"
+                    proof.status, proof.method = "proven", f"{method} ({where})"
+                    break
+            if proof.status == "proven":
                 break
     gap, point = numeric_difference(lhs, rhs, nt)
     if proof.status == "proven":

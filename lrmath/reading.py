@@ -318,12 +318,23 @@ class Notation:
             self.names[name] = Declared("index", symbol, "index", index_range=(sp.Integer(1), upper))
         elif domain == "vector":
             length = self._size(kind[1], column)
-            base = sp.IndexedBase(_component_base_name(name), real=True)
+            base = self._entries(_component_base_name(name))
             self.names[name] = Declared("vector", base, "vector", length=length)
         elif domain == "matrix":
             shape = (self._size(kind[1], column), self._size(kind[2], column))
-            base = sp.IndexedBase(_component_base_name(name).lower(), real=True)
+            base = self._entries(_component_base_name(name).lower())
             self.names[name] = Declared("matrix", base, "matrix", shape=shape)
+
+    def _entries(self, letter: str) -> sp.IndexedBase:
+        """The entries of a vector or matrix; they share the domain of a scalar of that name.
+
+        So ``y_i`` (entries of a declared label ``y``) and the vector ``\\mathbf{y}``
+        are the same numbers.
+        """
+        scalar = self.names.get(letter)
+        if scalar is not None and scalar.kind == "scalar":
+            return sp.IndexedBase(letter, **scalar.value.assumptions0)
+        return sp.IndexedBase(letter, real=True)
 
     def define_function(self, name: str, params: list[str]) -> sp.FunctionClass:
         """Declare ``name`` as a function of ``len(params)`` arguments."""
@@ -754,11 +765,8 @@ class _Parser:
         if entry.kind == "scalar":
             base = sp.IndexedBase(entry.value.name, **entry.value.assumptions0)
             return base[tuple(indices)] if len(indices) > 1 else base[indices[0]]
-        if entry.kind == "entries":
-            expected = 1 if entry.domain == "vector" else 2
-            if len(indices) != expected:
-                raise self.error(f"`{name}` has {expected} index(es) here, not {len(indices)}", tok)
-            return entry.value[tuple(indices)] if expected > 1 else entry.value[indices[0]]
+        if entry.kind == "entries":  # w_j of \mathbf{w}; x_j of \mathbf{x}; x_{ij} of \mathbf{X}
+            return entry.value[tuple(indices)] if len(indices) > 1 else entry.value[indices[0]]
         if entry.kind == "vector":
             if len(indices) != 1:
                 raise self.error(f"`{name}_i` takes one index", tok)
@@ -872,6 +880,10 @@ def _mul(a, b, parser, tok):
     if isinstance(a, Mat) and isinstance(b, Vec) and not b.transposed:
         k = parser.nt.fresh_index(a.cols)
         return Vec(a.rows, lambda i: sp.Sum(a.entry(i, k) * b.component(k), (k, 1, a.cols)))
+    if isinstance(a, Mat) and not vec_b:
+        return Mat(a.rows, a.cols, lambda i, j: a.entry(i, j) * b)
+    if isinstance(b, Mat) and not vec_a:
+        return Mat(b.rows, b.cols, lambda i, j: a * b.entry(i, j))
     if isinstance(a, Vec) and not vec_b:
         return Vec(a.length, lambda k: a.component(k) * b, a.transposed)
     if isinstance(b, Vec) and not vec_a:

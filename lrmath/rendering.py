@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html
 
-from lrmath.derivation import EQREF, CheckedPage, Step
+from lrmath.derivation import EQREF, INLINE_CODE, CheckedPage, Step, prose_lines
 
 __all__ = ["render_block", "render_page"]
 
@@ -57,7 +57,10 @@ def _step(step: Step) -> str:
         how.append(step.proof.detail)
     if step.proof.seconds:
         how.append(f"time: {step.proof.seconds * 1000:.0f} ms")
-    reason = html.escape(step.reason) if step.reason else ""
+    reason = html.escape(step.reason, quote=False)
+    if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
+        reason = f'<span class="arithmatex">{reason}</span>'
+    
     return (
         f'<div class="{classes}"{row_id}>'
         f'<span class="lr-lhs">{lhs}</span>'
@@ -70,30 +73,48 @@ def _step(step: Step) -> str:
     )
 
 
-def render_block(steps: list) -> str:
-    """The HTML of one derivation block (a raw HTML block for Markdown)."""
-    body = "".join(_step(s) for s in steps)
+def render_block(steps: list, labels: dict | None = None) -> str:
+    """The HTML of one derivation block (a raw HTML block for Markdown).
+
+    Reasons may hold inline math ``\\( \\)`` and ``\\eqref{label}``.
+    """
+    body = _link_refs("".join(_step(s) for s in steps), labels or {})
     return f'<div class="lr-derivation">{body}</div>'
 
 
 def render_page(page: CheckedPage, markdown: str) -> str:
-    """Replace each derivation block of ``markdown`` by its rendering; link ``\\eqref``s."""
+    """Replace each derivation block of ``markdown`` by its rendering; link ``\\eqref``s.
+
+    References are linked in the prose only: code blocks and inline code are left as written.
+    """
     lines = markdown.splitlines()
+    prose = {number for number, _ in prose_lines(markdown)}
+    linked = [_link_outside_code(t, page.labels) if n in prose else t for n, t in enumerate(lines, 1)]
     out, cursor = [], 0
     for block in page.blocks:
-        out.extend(_link_refs(line, page.labels) for line in lines[cursor : block.start - 1])
+        out.extend(linked[cursor : block.start - 1])
         out.append("")
-        out.append(block.indent + render_block(block.steps))
+        out.append(block.indent + render_block(block.steps, page.labels))
         out.append("")
         cursor = block.end
-    out.extend(_link_refs(line, page.labels) for line in lines[cursor:])
+    out.extend(linked[cursor:])
     return "\n".join(out) + "\n"
 
 
-def _link_refs(line: str, labels: dict) -> str:
+def _link_outside_code(line: str, labels: dict) -> str:
+    pieces, cursor = [], 0
+    for match in INLINE_CODE.finditer(line):
+        pieces.append(_link_refs(line[cursor : match.start()], labels))
+        pieces.append(match.group())
+        cursor = match.end()
+    pieces.append(_link_refs(line[cursor:], labels))
+    return "".join(pieces)
+
+
+def _link_refs(text: str, labels: dict) -> str:
     def link(match):
         label = match.group(1)
         number = labels.get(label, (0, 0))[0]
         return f'<a href="#eq-{html.escape(label)}">({number})</a>'
 
-    return EQREF.sub(link, line)
+    return EQREF.sub(link, text)

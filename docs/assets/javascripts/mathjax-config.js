@@ -28,7 +28,9 @@ window.MathJax = {
         MathJax.startup.output.clearCache();
         MathJax.typesetClear();
         MathJax.texReset();
-        return MathJax.typesetPromise();
+        // Exposed so that the browser tests can wait for the math of *this* page.
+        window.lrmathTypeset = { href: location.href, done: MathJax.typesetPromise() };
+        return window.lrmathTypeset.done;
       };
       if (window.document$) document$.subscribe(typeset);
       else MathJax.startup.promise.then(typeset);

@@ -1,0 +1,139 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The gradient, checked three ways
+#
+# Chapter 4 proved that the gradient of the mean cross-entropy is
+#
+# $$\nabla_{\mathbf{w}} J = \frac{1}{n}\mathbf{X}^\top\bigl(\sigma(\mathbf{X}\mathbf{w} + b) - \mathbf{y}\bigr),
+# \qquad \frac{\partial J}{\partial b} = \frac{1}{n}\sum_{i=1}^{n}(\hat{y}_i - y_i).$$
+#
+# `lrmath.loss_and_grad` computes exactly this. A proof about formulas does not prove that
+# code implements them, so this notebook checks the code three ways, at random points:
+#
+# 1. against **central finite differences** of the loss the code computes;
+# 2. against the **SymPy expression proven on the page**, read from the page itself and
+#    turned into a NumPy function (not typed again here);
+# 3. against the two, for the bias as well as the weights.
+
+# %%
+import numpy as np
+import sympy as sp
+
+import lrmath
+from lrmath.derivation import load_course_page
+
+rng = np.random.default_rng(0)
+n, d = 7, 3
+X = rng.normal(size=(n, d))
+y = (rng.random(n) < 0.5).astype(float)
+w = rng.normal(size=d)
+b = 0.3
+
+loss, grad_w, grad_b = lrmath.loss_and_grad(w, b, X, y)
+print("loss   ", loss)
+print("grad_w ", grad_w)
+print("grad_b ", grad_b)
+
+# %% [markdown]
+# ## 1. Finite differences
+#
+# For a small step $h$, $\bigl(J(\mathbf{w} + h\mathbf{e}_j) - J(\mathbf{w} - h\mathbf{e}_j)\bigr) / 2h$
+# approximates $\partial J / \partial w_j$ with an error of order $h^2$. With $h = 10^{-6}$ we
+# expect agreement to about $10^{-9}$, limited by rounding in the loss.
+
+# %%
+def numeric_gradient(w, b, h=1e-6):
+    J = lambda w, b: lrmath.loss_and_grad(w, b, X, y)[0]
+    gw = np.array([(J(w + h * e, b) - J(w - h * e, b)) / (2 * h) for e in np.eye(d)])
+    gb = (J(w, b + h) - J(w, b - h)) / (2 * h)
+    return gw, gb
+
+fd_w, fd_b = numeric_gradient(w, b)
+print("max |code - finite differences| for w:", np.max(np.abs(grad_w - fd_w)))
+print("    |code - finite differences| for b:", abs(grad_b - fd_b))
+assert np.allclose(grad_w, fd_w, atol=1e-8) and abs(grad_b - fd_b) < 1e-8
+
+# %% [markdown]
+# ## 2. The expression proven on the page
+#
+# `load_course_page` reads `docs/04-bce-gradient.md`, proves every step again, and returns
+# the expression of any labelled step with the page's definitions unfolded. Here is the
+# right side of the step labelled `grad-mean`, as SymPy holds it:
+
+# %%
+page = load_course_page("04-bce-gradient.md")
+grad_expr = page.expression("grad-mean")
+bias_expr = page.expression("grad-b-mean")
+grad_expr
+
+# %% [markdown]
+# It is written for symbolic sizes $n$ and $d$ and a symbolic feature index $j$. To
+# evaluate it we fix the sizes, expand the sums, and let `sympy.lambdify` turn the result
+# into a NumPy function of the entries of $\mathbf{X}$, $\mathbf{y}$, $\mathbf{w}$ and $b$.
+
+# %%
+def numpy_function(expr, n, d, j=None):
+    names = {s.name: s for s in expr.free_symbols}
+    fixed = expr.subs({names["n"]: n, names["d"]: d})
+    if j is not None:
+        fixed = fixed.subs(names["j"], j)
+    fixed = fixed.doit()
+    entries = sorted(fixed.atoms(sp.Indexed), key=str)
+    b_symbol = names["b"]
+    f = sp.lambdify([b_symbol] + entries, fixed, "numpy")
+
+    def evaluate(w, b, X, y):
+        values = []
+        for entry in entries:
+            base, idx = entry.base.label.name, [int(i) - 1 for i in entry.indices]
+            values.append({"x": lambda: X[idx[0], idx[1]], "w": lambda: w[idx[0]], "y": lambda: y[idx[0]]}[base]())
+        return f(b, *values)
+
+    return evaluate
+
+proven_w = [numpy_function(grad_expr, n, d, j) for j in range(1, d + 1)]
+proven_b = numpy_function(bias_expr, n, d)
+sym_w = np.array([g(w, b, X, y) for g in proven_w])
+sym_b = proven_b(w, b, X, y)
+print("max |code - proven expression| for w:", np.max(np.abs(grad_w - sym_w)))
+print("    |code - proven expression| for b:", abs(grad_b - sym_b))
+assert np.allclose(grad_w, sym_w, rtol=1e-12, atol=1e-14) and np.isclose(grad_b, sym_b, rtol=1e-12, atol=1e-14)
+
+# %% [markdown]
+# ## 3. Many random points
+#
+# One point could agree by luck. Repeat at 200 random parameter vectors, some with large
+# weights where the sigmoid saturates, and record the worst disagreement of each check.
+
+# %%
+worst_fd, worst_sym = 0.0, 0.0
+for trial in range(200):
+    scale = 10.0 if trial % 4 == 0 else 1.0
+    w_t, b_t = scale * rng.normal(size=d), scale * rng.normal()
+    _, gw, gb = lrmath.loss_and_grad(w_t, b_t, X, y)
+    fw, fb = numeric_gradient(w_t, b_t)
+    sw = np.array([g(w_t, b_t, X, y) for g in proven_w])
+    worst_fd = max(worst_fd, np.max(np.abs(gw - fw)), abs(gb - fb))
+    worst_sym = max(worst_sym, np.max(np.abs(gw - sw)), abs(gb - proven_b(w_t, b_t, X, y)))
+print(f"worst |code - finite differences| over 200 points: {worst_fd:.1e}")
+print(f"worst |code - proven expression|  over 200 points: {worst_sym:.1e}")
+assert worst_fd < 1e-6 and worst_sym < 1e-12
+
+# %% [markdown]
+# The code agrees with the proven formula to rounding error (about $10^{-16}$) and with
+# finite differences to the accuracy finite differences can offer (about $10^{-9}$ or better).
+# The second check is the stronger one: finite differences only say that the code is the
+# derivative of *the loss the code computes*; the proven expression says it is the
+# derivative of *the loss on the page*.

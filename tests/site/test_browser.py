@@ -1,0 +1,150 @@
+"""The built site in a real browser: math, offline, palettes, instant navigation, notebooks.
+
+Every page of the built site is opened in Debian's Chromium (through Playwright),
+served from 127.0.0.1, in both palettes; a screenshot of each goes to
+``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.site.browser import PageReport, inspect_math, problems, watch
+
+pytestmark = pytest.mark.browser
+
+
+def site_pages(site_dir) -> list[str]:
+    """Every page of the built site, as a path relative to its root."""
+    pages = []
+    for html in sorted(site_dir.rglob("index.html")):
+        rel = html.parent.relative_to(site_dir).as_posix()
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+def open_page(browser, url: str, scheme: str | None = None):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme or "light")
+    page = context.new_page()
+    report = PageReport(url)
+    watch(page, report)
+    page.goto(url, wait_until="load")
+    return context, page, report
+
+
+@pytest.fixture(scope="module")
+def pages(built_site):
+    base, site_dir = built_site
+    found = site_pages(site_dir)
+    assert len(found) >= 5, found
+    return found
+
+
+def test_every_page_is_clean_in_both_palettes(browser, built_site, pages, artifacts):
+    """No JS errors, no outside requests, all math typeset without errors, in light and dark."""
+    base, _ = built_site
+    failures = {}
+    for path in pages:
+        for scheme in ("light", "dark"):
+            context, page, report = open_page(browser, base + path, scheme)
+            try:
+                inspect_math(page, report)
+                expected = "slate" if scheme == "dark" else "default"
+                actual = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+                if actual != expected:
+                    report.js_errors.append(f"palette is {actual!r}, expected {expected!r}")
+                name = (path.strip("/").replace("/", "__") or "home") + f"--{scheme}.png"
+                page.screenshot(path=str(artifacts / "screenshots" / name), full_page=True)
+            finally:
+                context.close()
+            found = problems(report)
+            if report.math_sources and report.typeset == 0:
+                found.append("no math typeset")
+            if found:
+                failures[f"{path} ({scheme})"] = found
+    assert not failures, json.dumps(failures, indent=1)
+
+
+def test_pages_with_math_have_it_typeset(browser, built_site):
+    """The pages that are about math show many typeset formulas (counted)."""
+    base, _ = built_site
+    for path, at_least in (("", 4), ("04-bce-gradient/", 40), ("03-sigmoid-derivative/", 20)):
+        context, page, report = open_page(browser, base + path)
+        inspect_math(page, report)
+        context.close()
+        assert report.typeset >= at_least, (path, report.typeset)
+        assert not problems(report), problems(report)
+
+
+def test_palette_toggle_switches_dark_and_light(browser, built_site):
+    base, _ = built_site
+    context, page, report = open_page(browser, base)
+    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert scheme() == "default"
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    context.close()
+    assert not problems(report)
+
+
+def test_instant_navigation_typesets_the_new_page(browser, built_site):
+    """Click from the home page to the gradient chapter: no reload, and its math is typeset."""
+    base, _ = built_site
+    context, page, report = open_page(browser, base)
+    inspect_math(page, report)
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".md-content a[href*='04-bce-gradient']").first.click()
+    page.wait_for_url("**/04-bce-gradient/")
+    inspect_math(page, report)
+    same_document = page.evaluate("window.__sameDocument === true")
+    context.close()
+    assert same_document, "the click reloaded the page: instant navigation is off"
+    assert report.typeset >= 40, report.typeset
+    assert not problems(report), problems(report)
+
+
+def test_derivation_steps_carry_marks_that_open(browser, built_site):
+    base, _ = built_site
+    context, page, report = open_page(browser, base + "04-bce-gradient/")
+    inspect_math(page, report)
+    marks = page.locator(".lr-mark")
+    count = marks.count()
+    proven = page.locator(".lr-mark--proven").count()
+    details = page.locator("details.lr-how").first
+    assert details.evaluate("d => d.open") is False
+    details.locator("summary").click()
+    opened = details.evaluate("d => d.open")
+    text = details.inner_text()
+    context.close()
+    assert count >= 25 and proven >= 20, (count, proven)
+    assert opened and "SymPy read" in text
+
+
+NOTEBOOKS = ["notebooks/formulas-to-code/", "notebooks/gradient-checked/", "notebooks/training/"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_pages_show_outputs_and_offer_the_executed_notebook(browser, built_site, path):
+    import nbformat
+
+    base, site_dir = built_site
+    context, page, report = open_page(browser, base + path)
+    inspect_math(page, report)
+    outputs = page.locator(".jp-OutputArea-output").count()
+    images = page.evaluate("[...document.querySelectorAll('.jp-RenderedImage img')].map(i => i.naturalWidth)")
+    link = page.locator("a[href$='.ipynb']").first
+    href = link.get_attribute("href")
+    response = context.request.get(page.url.rsplit("/", 1)[0] + "/" + href if not href.startswith("http") else href)
+    body = response.text()
+    context.close()
+    assert outputs > 0, "no cell outputs"
+    assert images and all(w > 0 for w in images), images
+    assert not problems(report), problems(report)
+    notebook = nbformat.reads(body, as_version=4)
+    nbformat.validate(notebook)
+    executed = [c for c in notebook.cells if c.cell_type == "code" and c.get("outputs")]
+    assert executed, "the downloaded notebook has no outputs"
