@@ -62,7 +62,8 @@ class Step:
     number: int = 0
     proof: Proof = field(default_factory=lambda: Proof("unproven"))
     expect_wrong: bool = False
-    #: what SymPy read for the right side (not kept in the build cache)
+    #: what SymPy read for the two sides (not kept in the build cache)
+    lhs_expr: object = field(default=None, repr=False, compare=False)
     rhs_expr: object = field(default=None, repr=False, compare=False)
 
 
@@ -134,7 +135,7 @@ def _strip(block: Block) -> Block:
     out = copy.copy(block)
     out.steps = [copy.copy(s) for s in block.steps]
     for step in out.steps:
-        step.rhs_expr = None
+        step.lhs_expr = step.rhs_expr = None
     return out
 
 
@@ -230,6 +231,9 @@ def _split_top_level(text: str, sep: str = "=") -> list[tuple[str, int]]:
     return parts
 
 
+_BROKEN = object()  # stands for "the line above could not be read"
+
+
 class _PageChecker:
     def __init__(self, path: str):
         self.path = path
@@ -255,7 +259,7 @@ class _PageChecker:
                 self.line(block, line, math, reason, label)
             except ReadError as exc:
                 self.fail(line, exc.message + (f" (column {exc.column} of the math)" if exc.column else ""))
-                self.previous = None
+                self.previous = _BROKEN  # its continuation lines cannot be checked: say so once
 
     def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
         keyword, _, rest = math.partition(" ")
@@ -283,6 +287,10 @@ class _PageChecker:
             rest_parts = [p for p, _ in parts]
             continuation = not rest_parts[0].strip()
             if continuation:
+                if self.previous is _BROKEN:
+                    if label:  # keep its number, so references to it do not fail as well
+                        self.number(Step(line, "equality", "", "", True, label=label))
+                    return
                 if self.previous is None:
                     raise ReadError("a line that starts with `=` must follow an equation")
                 rest_parts[0] = self.previous[1]
@@ -304,7 +312,7 @@ class _PageChecker:
                 label=label if i == len(exprs) - 1 else "",
                 expect_wrong=expect_wrong,
             )
-            step.rhs_expr = exprs[i]
+            step.lhs_expr, step.rhs_expr = exprs[i - 1], exprs[i]
             step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
             self.judge(step)
             self.number(step)

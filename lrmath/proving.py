@@ -373,6 +373,14 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
         inner.seconds = time.perf_counter() - started
         return inner
     proof = Proof("unproven", lhs=sp.sstr(lhs), rhs=sp.sstr(rhs))
+    # Numbers first: a step that is clearly wrong is refuted at once, with a counterexample,
+    # without spending time on simplification that cannot succeed.
+    gap, point = numeric_difference(lhs, rhs, nt)
+    if gap is not None and gap > 1e-6:
+        proof.status = "refuted"
+        proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
+        proof.seconds = time.perf_counter() - started
+        return proof
     if numeric_reason is None:
         try:
             levels = _unfolding_levels(lhs, rhs, nt)
@@ -389,7 +397,6 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
                     break
             if proof.status == "proven":
                 break
-    gap, point = numeric_difference(lhs, rhs, nt)
     if proof.status == "proven":
         if gap is not None and gap > 1e-9:
             proof.status = "unproven"

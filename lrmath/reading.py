@@ -597,7 +597,14 @@ class _Parser:
         if self.tok.text != "{":
             return None
         head = self.peek()
-        is_d = head.kind == "letter" and head.text == "d" and "d" not in self.nt.names and "d" not in self.bound
+        d_is_a_name = "d" in self.nt.names or "d" in self.bound
+        if head.kind == "letter" and head.text == "d" and d_is_a_name and self._denominator_starts_with_d():
+            raise self.error(
+                r"`d` is declared as a name on this page, so \frac{d...}{d...} could be a derivative "
+                r"or a fraction: write \frac{\partial ...}{\partial ...} for the derivative",
+                head,
+            )
+        is_d = head.kind == "letter" and head.text == "d" and not d_is_a_name
         is_partial = head.text == r"\partial"
         if not (is_d or is_partial):
             return None
@@ -634,6 +641,18 @@ class _Parser:
         if operand is None:
             operand = self.power()
         return _derivative(operand, variable, order, self)
+
+    def _denominator_starts_with_d(self) -> bool:
+        """Whether the second group of the ``\\frac`` at ``self.pos`` starts with the letter d."""
+        depth, pos = 0, self.pos
+        while pos < len(self.tokens) - 1:
+            text = self.tokens[pos].text
+            depth += text == "{"
+            depth -= text == "}"
+            pos += 1
+            if depth == 0:
+                break
+        return self.tokens[pos].text == "{" and self.tokens[pos + 1].text == "d"
 
     def variable(self):
         """A differentiation or limit variable: a declared scalar, or an entry like w_j."""

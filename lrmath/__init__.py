@@ -1,0 +1,1 @@
+"""lrmath: logistic regression, proven step by step and implemented in NumPy."""

@@ -1,0 +1,60 @@
+"""`lrmath verify`: output format, exit status, and failures at the right line on real pages."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lrmath.cli import main
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "lrmath", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_the_whole_site_verifies(capsys):
+    assert main(["verify", str(DOCS)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("verified: ")
+    proven = int(out[0].split()[1])
+    assert proven >= 50, out
+
+
+def test_python_dash_m_and_exit_status_on_failure(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text("# t\n\n```derivation\nwhere z \\in \\mathbb{R}\n(1 + z)^{2} = 1 + z^{2}\n```\n")
+    result = run("verify", str(bad))
+    assert result.returncode == 1
+    first, summary = result.stdout.splitlines()[0], result.stdout.splitlines()[-1]
+    assert first.startswith(f"{bad}:5: wrong step: counterexample at z = ")
+    assert "1 failures on 1 page" in summary
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = run("verify", str(tmp_path / "nope"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "page, old, new",
+    [
+        ("03-sigmoid-derivative.md", r"= -(1 + e^{-z})^{-2}(-e^{-z})", r"= (1 + e^{-z})^{-2}(-e^{-z})"),
+        ("04-bce-gradient.md", r"= (\hat{y} - y)x_j", r"= (y - \hat{y})x_j"),
+        ("04-bce-gradient.md", r"= \hat{y}(1 - \hat{y})   # both factors", r"= \hat{y}(1 + \hat{y})   # both factors"),
+        ("writing-derivations.md", r"= a\,g(t)", r"= a^{2}\,g(t)"),
+    ],
+)
+def test_breaking_one_equation_of_a_page_fails_at_its_line(tmp_path, page, old, new):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    at = text.rindex(old)  # the last one: the authors' page shows its example inside a code block first
+    line = text[:at].count("\n") + 1
+    target = tmp_path / page
+    target.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    result = run("verify", str(target))
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.startswith(f"{target}:{line}: wrong step"), result.stdout

@@ -1,0 +1,204 @@
+"""The strict reader: what each construct is read as, and what it refuses (with the column)."""
+
+import pytest
+import sympy as sp
+
+from lrmath.reading import Notation, ReadError, Vec, read, read_chain, tokenize
+
+
+@pytest.fixture
+def nt():
+    n = Notation()
+    for line in (
+        r"z, a \in \mathbb{R}",
+        r"\hat{y} \in (0, 1)",
+        r"y \in \{0, 1\}",
+        r"n, m \in \mathbb{N}",
+        r"i \in \{1, \dots, n\}",
+        r"j, k \in \{1, \dots, m\}",
+        r"\mathbf{w}, \mathbf{x} \in \mathbb{R}^{m}",
+        r"\mathbf{X} \in \mathbb{R}^{n \times m}",
+        r"\lambda > 0",
+    ):
+        n.declare(line)
+    n.define_function(r"\sigma", ["z"])
+    return n
+
+
+def sym(nt, name):
+    return nt.names[name].value
+
+
+@pytest.mark.parametrize(
+    "tex, build",
+    [
+        (r"\frac{1}{1 + e^{-z}}", lambda s: 1 / (1 + sp.exp(-s["z"]))),
+        (r"e^{z}", lambda s: sp.exp(s["z"])),
+        (r"\exp(z)", lambda s: sp.exp(s["z"])),
+        (r"\log\hat{y}", lambda s: sp.log(s[r"\hat{y}"])),
+        (r"\ln(1 - \hat{y})", lambda s: sp.log(1 - s[r"\hat{y}"])),
+        (r"y(1 - y)", lambda s: s["y"] * (1 - s["y"])),
+        (r"2 \cdot 3 z", lambda s: 6 * s["z"]),
+        (r"\left[ a + z \right]^{2}", lambda s: (s["a"] + s["z"]) ** 2),
+        (r"(1 + e^{-z})^{-1}", lambda s: 1 / (1 + sp.exp(-s["z"]))),
+        (r"\sqrt{a}", lambda s: sp.sqrt(s["a"])),
+        (r"0.5 z", lambda s: s["z"] / 2),
+        (r"-\,a + z", lambda s: s["z"] - s["a"]),
+        (r"\lambda a", lambda s: s[r"\lambda"] * s["a"]),
+        (r"a / z / 2", lambda s: s["a"] / s["z"] / 2),
+    ],
+)
+def test_scalar_constructs(nt, tex, build):
+    expected = build({k: v.value for k, v in nt.names.items() if v.kind == "scalar"})
+    got = read(tex, nt)
+    assert sp.simplify(got.doit() - expected) == 0, (tex, got, expected)
+
+
+def test_e_is_eulers_number_and_log_is_natural(nt):
+    assert read(r"\log(e)", nt).doit() == 1
+    assert read(r"e^{0}", nt) == 1
+
+
+def test_a_declared_function_is_applied_and_other_names_multiply(nt):
+    sigma = nt.names[r"\sigma"].value
+    z = sym(nt, "z")
+    assert read(r"\sigma(z)", nt) == sigma(z)
+    assert read(r"z(1 + z)", nt).doit() == z * (1 + z)
+
+
+def test_prime_is_the_derivative_of_a_declared_function(nt):
+    got = read(r"\sigma'(z)", nt)
+    sigma, z = nt.names[r"\sigma"].value, sym(nt, "z")
+    assert isinstance(got, sp.Subs)
+    assert got.doit() == sp.Derivative(sigma(z), z)
+
+
+@pytest.mark.parametrize("tex", [r"\frac{d}{dz} z^{2}", r"\frac{d z^{2}}{d z}", r"\frac{\partial}{\partial z}z^{2}", r"\frac{\partial z^{2}}{\partial z}"])
+def test_derivative_notations_read_as_unevaluated_derivatives(nt, tex):
+    got = read(tex, nt)
+    z = sym(nt, "z")
+    assert isinstance(got, sp.Derivative) and got.variables == (z,)
+    assert got.doit() == 2 * z
+
+
+def test_second_derivative(nt):
+    z = sym(nt, "z")
+    assert read(r"\frac{d^2}{dz^2} z^{3}", nt).doit() == 6 * z
+
+
+def test_sum_product_and_subscripts(nt):
+    got = read(r"\sum_{i=1}^{n} y_i \hat{y}_i", nt)
+    assert isinstance(got, sp.Sum)
+    (index, lo, hi), = got.limits
+    assert (index, lo, hi) == (sym(nt, "i"), 1, sym(nt, "n"))
+    assert {str(e.base) for e in got.atoms(sp.Indexed)} == {"y", r"\hat{y}"}
+    assert isinstance(read(r"\prod_{i=1}^{n} \hat{y}_i", nt), sp.Product)
+
+
+def test_sum_operand_is_one_term(nt):
+    got = read(r"\sum_{i=1}^{n} y_i + a", nt)
+    assert isinstance(got, sp.Add) and sym(nt, "a") in got.args
+
+
+def test_one_sided_limit(nt):
+    got = read(r"\lim_{\hat{y} \to 0^+} -\log\hat{y}", nt)
+    assert isinstance(got, sp.Limit) and str(got.args[3]) == "+"
+    assert got.doit() == sp.oo
+
+
+def test_vectors_are_read_componentwise(nt):
+    inner = read(r"\mathbf{w}^\top\mathbf{x}", nt)
+    assert isinstance(inner, sp.Sum)
+    grad = read(r"\nabla_{\mathbf{w}} (\mathbf{w}^\top\mathbf{x})", nt)
+    assert isinstance(grad, Vec) and grad.length == sym(nt, "m")
+    j = sym(nt, "j")
+    w, x = nt.names[r"\mathbf{w}"].value, nt.names[r"\mathbf{x}"].value
+    component = grad.component(j).doit()
+    assert component.has(x[j]) or component.has(sp.KroneckerDelta)
+
+
+def test_a_declared_d_makes_d_over_dz_an_error_not_a_guess():
+    n = Notation()
+    n.declare(r"d \in \mathbb{N}")
+    n.declare(r"z \in \mathbb{R}")
+    with pytest.raises(ReadError, match="could be a derivative or a fraction"):
+        read(r"\frac{d}{dz} z", n)
+    assert isinstance(read(r"\frac{\partial}{\partial z} z^{2}", n), sp.Derivative)
+    assert read(r"\frac{d}{z}", n) == n.names["d"].value / n.names["z"].value
+
+
+def test_matrix_vector_product_component(nt):
+    v = read(r"\mathbf{X}\mathbf{w}", nt)
+    i = sym(nt, "i")
+    entry = v.component(i)
+    assert isinstance(entry, sp.Sum)
+    assert entry.function.has(nt.names[r"\mathbf{X}"].value[i, entry.limits[0][0]])
+
+
+def test_chain_splits_at_top_level_equals(nt):
+    parts = read_chain(r"a = \frac{a}{1} = 1 a", nt)
+    assert len(parts) == 3
+
+
+@pytest.mark.parametrize(
+    "tex, column, words",
+    [
+        (r"q + 1", 1, "not declared"),
+        (r"z + \foo", 5, "not part of the notation"),
+        (r"2 3", 3, "ambiguous"),
+        (r"z^23", 3, "first digit"),
+        (r"\sigma z", 1, "parentheses"),
+        (r"\lim_{z \to 0} z", 1, "which side"),
+        (r"\sum_{q=1}^{n} z", 7, "index"),
+        (r"(z + 1", 7, "expected `)`"),
+        (r"z + ", 5, "expected a value"),
+        (r"\log_{2} z", 5, "natural log"),
+        (r"y_q", 3, "declared index"),
+        (r"z = ", 5, "expected a value"),
+        (r"\frac{\partial z}{d z}", 19, "must match"),
+        (r"\mathbf{w}\mathbf{x}", 11, "inner product"),
+        (r"z # 1", 3, "unexpected character"),
+    ],
+)
+def test_unreadable_input_fails_at_its_column(nt, tex, column, words):
+    with pytest.raises(ReadError) as info:
+        read_chain(tex, nt)
+    assert info.value.column == column, str(info.value)
+    assert words in str(info.value)
+
+
+def test_nothing_is_dropped_trailing_tokens_are_an_error(nt):
+    with pytest.raises(ReadError, match="cannot read"):
+        read(r"z ) + 1", nt)
+
+
+@pytest.mark.parametrize(
+    "declaration, words",
+    [
+        (r"z \in \mathbb{C}", "unknown domain"),
+        (r"z = 3", "declaration reads"),
+        (r"i \in \{1, \dots, m\}", "must be declared first"),
+    ],
+)
+def test_bad_declarations(declaration, words):
+    with pytest.raises(ReadError, match=words):
+        Notation().declare(declaration)
+
+
+def test_a_name_is_declared_once():
+    n = Notation()
+    n.declare(r"z \in \mathbb{R}")
+    with pytest.raises(ReadError, match="already declared"):
+        n.declare(r"z \in (0, 1)")
+
+
+def test_domains_become_assumptions(nt):
+    assert sym(nt, "z").is_real
+    assert sym(nt, r"\hat{y}").is_positive
+    assert sym(nt, "y").is_integer and sym(nt, "y").is_nonnegative
+    assert nt.names["y"].finite_values == (0, 1)
+    assert sym(nt, "n").is_integer and sym(nt, "n").is_positive
+
+
+def test_tokenizer_skips_spacing_and_sizing():
+    assert [t.text for t in tokenize(r"\left( a \, \quad b \right)")] == ["(", "a", "b", ")", ""]
