@@ -17,7 +17,8 @@ What it does, event by event:
     Each jupytext notebook matching ``notebooks`` is executed (see
     :mod:`lrmath.notebooks`; cached by content of the notebook *and* of
     ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
-    ``.ipynb``, which also becomes the page's download.
+    ``.ipynb`` (same folder and name), which also becomes the page's download.
+    The nav and links name the page ``notebooks/x.ipynb``.
 ``on_page_markdown``
     Every ``derivation`` block is read and proven (see :mod:`lrmath.derivation`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
@@ -70,15 +71,17 @@ class LrmathPlugin(BasePlugin):
 
     # -- notebooks -----------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:
+        """Replace each notebook ``x.py`` by its executed ``x.ipynb`` (the page and the download)."""
         out = []
+        executed_root = self._cache_dir / "site"
         for file in files:
             if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
-                source = Path(file.abs_src_path)
+                src_uri = file.src_uri[:-3] + ".ipynb"
                 try:
-                    executed = notebooks.execute(source, self._cache_dir / "notebooks")
+                    notebooks.execute(Path(file.abs_src_path), executed_root / src_uri)
                 except notebooks.NotebookError as exc:
                     raise PluginError(self._relative(str(exc))) from None
-                out.append(_executed_notebook_file(file, executed, config))
+                out.append(File(src_uri, str(executed_root), config["site_dir"], config["use_directory_urls"]))
             else:
                 out.append(file)
         return Files(out)
@@ -124,19 +127,11 @@ class LrmathPlugin(BasePlugin):
 
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
-        return _NBCONVERT_MATHJAX.sub("", html)
-
-
-def _executed_notebook_file(file: File, executed: Path, config) -> File:
-    """A File that keeps the author's ``.py`` name but reads the executed ``.ipynb``.
-
-    The nav names ``notebooks/x.py`` as written; mkdocs-jupyter renders the file
-    at ``abs_src_path`` (the executed notebook) and copies it beside the page as
-    the download.
-    """
-    new = File(file.src_uri, config["docs_dir"], config["site_dir"], config["use_directory_urls"])
-    new.abs_src_path = str(executed)
-    return new
+        html = _NBCONVERT_MATHJAX.sub("", html)
+        # Keep cell outputs and the "how it was proven" dumps out of the search index,
+        # so that searching finds the prose, not printed numbers.
+        html = html.replace('<div class="jp-OutputArea', '<div data-search-exclude class="jp-OutputArea')
+        return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
 
 
 def _move_lines(cached, blocks) -> None:

@@ -65,11 +65,11 @@ def _number_cells(source: str, notebook) -> None:
             cell.metadata["lrmath_line"] = line
 
 
-def execute(source_path: Path, cache_dir: Path, timeout: int = 600) -> Path:
-    """Execute a percent-format notebook and return the path of the ``.ipynb``.
+def execute(source_path: Path, target: Path, timeout: int = 600) -> Path:
+    """Execute a percent-format notebook into ``target`` (an ``.ipynb``) and return it.
 
-    The result is written to ``cache_dir/<stem>.ipynb`` (the name readers
-    download). A cell that raises becomes a :class:`NotebookError` naming the
+    Nothing runs when ``target`` was made from the same notebook and the same
+    package. A cell that raises becomes a :class:`NotebookError` naming the
     file, the line of the cell and the exception.
     """
     import jupytext
@@ -79,9 +79,8 @@ def execute(source_path: Path, cache_dir: Path, timeout: int = 600) -> Path:
 
     raw = source_path.read_bytes()
     key = cache_key(raw)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / f"{source_path.stem}.ipynb"
-    stamp = cache_dir / f"{source_path.stem}.key"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stamp = target.with_suffix(".key")
     if target.exists() and stamp.exists() and stamp.read_text() == key:
         return target
 

@@ -69,7 +69,7 @@ def _step(step: Step) -> str:
         f"</div>"
         f'<details class="lr-how"><summary><span class="lr-mark lr-mark--{status.split("-")[-1] if status != "defined" else "defined"}" '
         f'title="{html.escape(title)}">{label}</span> {reason}</summary>'
-        f"<pre>{html.escape(chr(10).join(how))}</pre></details>"
+        f'<pre class="lr-proof">{html.escape(chr(10).join(how))}</pre></details>'
     )
 
 

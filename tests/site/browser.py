@@ -90,7 +90,7 @@ INSPECT_MATH = r"""
                   .map(e => e.getAttribute('data-mjx-error') || e.textContent);
   const content = document.querySelector('.md-content');
   const clone = content.cloneNode(true);
-  clone.querySelectorAll('pre, code, mjx-container, script, style, .highlight, .jp-InputArea, details.lr-how pre').forEach(e => e.remove());
+  clone.querySelectorAll('pre, code, mjx-container, script, style, .highlight, .jp-CodeCell .jp-InputArea, details.lr-how pre').forEach(e => e.remove());
   const text = clone.innerText;
   const raw = [];
   for (const pattern of [/\$\$/, /\\frac/, /\\\(/, /\\\[/, /\\hat\{/, /\\sigma/, /\$[^$\s][^$]*\$/]) {

@@ -14,7 +14,9 @@ window.MathJax = {
     formatError: (jax, err) => jax.formatError(err),
   },
   options: {
-    ignoreHtmlClass: ".*",
+    // ".+" (not ".*"): an element without a class inherits its parent's state, so
+    // the <p> inside a notebook's Markdown cell is typeset, and prose elsewhere is not.
+    ignoreHtmlClass: ".+",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex|jp-MarkdownOutput",
     enableMenu: false,
   },
