@@ -247,6 +247,8 @@ class _PageChecker:
 
     def block(self, block: Block) -> None:
         self.previous = None
+        if not any(text.strip() for _, text in block.lines):
+            self.fail(block.start, "this derivation block is empty")
         for line, raw in block.lines:
             if not raw.strip():
                 continue

@@ -131,6 +131,13 @@ class LrmathPlugin(BasePlugin):
         # Keep cell outputs and the "how it was proven" dumps out of the search index,
         # so that searching finds the prose, not printed numbers.
         html = html.replace('<div class="jp-OutputArea', '<div data-search-exclude class="jp-OutputArea')
+        if page.file.src_uri.endswith(".ipynb"):
+            # mkdocs-jupyter (include_source) copies the executed notebook beside the page
+            name = Path(page.file.src_uri).name
+            html = (
+                f'<p class="lr-download"><a class="md-button" href="{name}" download>'
+                f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
+            )
         return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
 
 

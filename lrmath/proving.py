@@ -25,7 +25,9 @@ keeping the variable itself.
 
 from __future__ import annotations
 
+import cmath
 import itertools
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -65,13 +67,19 @@ def _definition_map(nt: Notation, protect) -> dict:
     return {k: v for k, v in nt.definitions.items() if k not in protect and isinstance(k, sp.Symbol)}
 
 
-def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None):
+def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None, only=None):
     """Replace defined names by their definitions (``levels`` times, or until none is left).
 
-    Names in ``protect`` are kept (the variable of a derivative).
+    Names in ``protect`` are kept (the variable of a derivative); with ``only``, just
+    those names are unfolded.
     """
     symbols = _definition_map(nt, protect)
     functions = {k: v for k, v in nt.definitions.items() if isinstance(k, sp.FunctionClass)}
+    indexed = set(nt.indexed_definitions)
+    if only is not None:
+        symbols = {k: v for k, v in symbols.items() if k in only}
+        functions = {k: v for k, v in functions.items() if k in only}
+        indexed &= set(only)
     count = 0
     while levels is None or count < levels:
         before = expr
@@ -83,9 +91,9 @@ def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None):
         for func, lam in functions.items():
             if expr.has(func):
                 expr = expr.replace(func, lam)
-        if nt.indexed_definitions:
+        if indexed:
             expr = expr.replace(
-                lambda e: isinstance(e, sp.Indexed) and e.base in nt.indexed_definitions and e not in protect,
+                lambda e: isinstance(e, sp.Indexed) and e.base in indexed and e not in protect,
                 lambda e: _indexed_body(e, nt),
             )
         count += 1
@@ -131,7 +139,15 @@ def _resolve_index_conditions(expr, nt: Notation):
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), fix)
 
 
-def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset()):
+def defined_names(expr, nt: Notation) -> set:
+    """The names in ``expr`` that have a definition on the page."""
+    names = {s for s in expr.free_symbols if s in nt.definitions}
+    names |= {f.func for f in expr.atoms(sp.Function) if f.func in nt.definitions}
+    names |= {i.base for i in expr.atoms(sp.Indexed) if i.base in nt.indexed_definitions}
+    return names
+
+
+def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), only=None):
     """Evaluate derivatives, limits and substitutions in ``expr``.
 
     The operand of each derivative or limit is unfolded completely (keeping the
@@ -167,7 +183,7 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset()):
     expr = expr.replace(lambda e: isinstance(e, sp.Derivative), derivative)
     expr = expr.replace(lambda e: isinstance(e, sp.Limit), limit)
     if levels != 0:
-        expr = unfold(expr, nt, levels=levels, protect=protect)
+        expr = unfold(expr, nt, levels=levels, protect=protect, only=only)
     return expr
 
 
@@ -207,9 +223,11 @@ def _log_rules_allowed(expr, nt: Notation) -> bool:
     for d in nt.names.values():
         if d.kind == "scalar" and (d.probability or d.domain in ("positive", "binary", "natural")):
             safe.add(d.value.name)
+        if d.kind == "index":  # only ever a subscript inside a log
+            safe.add(d.value.name)
     for log in expr.atoms(sp.log):
         for s in log.args[0].free_symbols:
-            if s.name not in safe and str(s) not in safe:
+            if s.name not in safe and str(s) not in safe and s.is_positive is not True:
                 return False
         for idx in log.args[0].atoms(sp.Indexed):
             if str(idx.base) not in safe:
@@ -260,18 +278,18 @@ def _cheap_zero(diff) -> str | None:
 
 
 def _zero(diff, nt: Notation) -> str | None:
-    """Try harder (``simplify``, log rules) to show ``diff == 0`` exactly."""
+    """Try harder (log rules, then ``simplify``) to show ``diff == 0`` exactly."""
     method = _cheap_zero(diff)
     if method:
         return method
-    if sp.count_ops(diff) < 400 and sp.simplify(diff) == 0:
-        return "simplify(lhs - rhs) = 0"
     if diff.has(sp.log) and _log_rules_allowed(diff, nt):
         expanded = sp.expand_log(diff.doit() if diff.has(sp.Product) else diff, force=True)
         if expanded.has(sp.Sum) or expanded.has(sp.Product):
             expanded = _summands_simplified(sp.expand_log(expanded, force=True))
         if _cheap_zero(expanded) or (sp.count_ops(expanded) < 400 and sp.simplify(expanded) == 0):
             return "log rules (valid: every log argument is positive), then simplify = 0"
+    if sp.count_ops(diff) < 400 and sp.simplify(diff) == 0:
+        return "simplify(lhs - rhs) = 0"
     return None
 
 
@@ -333,11 +351,18 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
             values = [complex(sp.N(e.xreplace(point), 20)) for e in exprs]
         except (TypeError, ValueError):
             return None, None
-        gap = abs(values[0] - values[1])
-        scale = max(1.0, abs(values[0]), abs(values[1]))
-        if gap / scale > worst or worst_point is None:
-            worst, worst_point = gap / scale, point
+        relative = _relative_gap(*values)
+        if relative > worst or worst_point is None:
+            worst, worst_point = relative, point
     return worst, worst_point
+
+
+def _relative_gap(a: complex, b: complex) -> float:
+    """|a - b| relative to their size; equal infinities agree, anything else non-finite does not."""
+    finite = [cmath.isfinite(v) for v in (a, b)]
+    if not all(finite):
+        return 0.0 if a == b and not any(cmath.isnan(v) for v in (a, b)) else math.inf
+    return abs(a - b) / max(1.0, abs(a), abs(b))
 
 
 def _format_point(point: dict) -> str:
@@ -348,14 +373,52 @@ def _format_point(point: dict) -> str:
 # The entry point
 # --------------------------------------------------------------------------------------
 
+def _atoms_and_names(expr, nt: Notation) -> set:
+    return expr.free_symbols | defined_names(expr, nt) | {i.base for i in expr.atoms(sp.Indexed)}
+
+
+def _unfold_towards(pair, nt: Notation, rounds: int = 4):
+    """Unfold the names one side uses and the other does not, when that brings the sides closer.
+
+    A name is unfolded when its definition mentions something the other side mentions:
+    for ``log(L) = sum of logs of y_hat_i``, the likelihood ``L`` is unfolded (it is a
+    product of the ``y_hat_i``) but ``y_hat_i`` is left alone.
+    """
+    chosen = set()
+    for _ in range(rounds):
+        sides = [_atoms_and_names(side, nt) for side in pair]
+        picks = set()
+        for mine, other in ((0, 1), (1, 0)):
+            for name in defined_names(pair[mine], nt) - sides[other]:
+                body = nt.definitions.get(name) if name in nt.definitions else nt.indexed_definitions[name][1]
+                if _atoms_and_names(body, nt) & sides[other]:
+                    picks.add(name)
+        if not picks:
+            break
+        chosen |= picks
+        pair = tuple(_canonical_dummies(evaluate(unfold(side, nt, levels=1, only=picks), nt, 0)) for side in pair)
+    return pair, chosen
+
+
 def _unfolding_levels(lhs, rhs, nt: Notation, most: int = 8) -> list:
-    """Both sides evaluated with definitions unfolded 0, 1, 2, ... levels, until nothing changes."""
-    out = []
+    """Both sides at increasing depths of unfolding, as (description, lhs, rhs).
+
+    First as written; then with only the names that one side mentions and the other does
+    not (often just what the step is about, such as a likelihood defined as a product);
+    then every definition 1, 2, ... levels deep, until nothing changes.
+    """
+    out, previous = [], None
     for levels in range(most):
         pair = tuple(_canonical_dummies(evaluate(side, nt, levels)) for side in (lhs, rhs))
-        if out and pair == out[-1]:
+        if pair == previous:
             break
-        out.append(pair)
+        previous = pair
+        where = "as written" if levels == 0 else f"after unfolding definitions {levels} level(s)"
+        out.append((where, *pair))
+        if levels == 0:
+            partial, names = _unfold_towards(pair, nt)
+            if names:
+                out.append((f"after unfolding {', '.join(sorted(map(str, names)))}", *partial))
     return out
 
 
@@ -389,10 +452,9 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
             proof.detail = f"SymPy could not evaluate the step: {exc}"
         # cheap methods at every level first, then the expensive ones
         for attempt in (_cheap_zero, lambda d: _zero(d, nt) or _cases(d, nt)):
-            for depth, (a, b) in enumerate(levels):
+            for where, a, b in levels:
                 method = "the two sides are identical" if a == b else attempt(a - b)
                 if method:
-                    where = "as written" if depth == 0 else f"after unfolding definitions {depth} level(s)"
                     proof.status, proof.method = "proven", f"{method} ({where})"
                     break
             if proof.status == "proven":

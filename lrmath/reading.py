@@ -180,7 +180,7 @@ def _name_of(tokens: list[Token], pos: int) -> tuple[str, int]:
             return f"{tok.text}{{{inner}}}", end + 1
         inner, end = _name_of(tokens, pos + 1)
         return f"{tok.text}{{{inner}}}", end
-    if tok.kind == "cmd" and tok.text[1:] in _GREEK:
+    if tok.kind == "cmd" and (tok.text[1:] in _GREEK or tok.text == r"\ell"):
         return tok.text, pos + 1
     if tok.kind == "cmd" and tok.text in (r"\mathrm", r"\operatorname", r"\text"):
         if tokens[pos + 1].text != "{":
@@ -568,7 +568,7 @@ class _Parser:
             return self.gradient()
         if cmd == r"\partial":
             raise self.error(r"\partial belongs in \frac{\partial f}{\partial x}")
-        if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text"):
+        if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text", r"\ell"):
             return self.name(allow_call)
         raise self.error(f"`{cmd}` is not part of the notation the checker reads")
 

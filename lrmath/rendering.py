@@ -14,13 +14,20 @@ author's own text, the very text the reader parsed.
 ... e^{z}e^{-z} = 1   # exponents add \\label{one}
 ... ```
 ... See \\eqref{one}.'''
->>> html = render_page(check_page(source, "p.md"), source)
->>> 'class="lr-mark lr-mark--proven"' in html, '<a href="#eq-one">(1)</a>' in html
+>>> markdown = render_page(check_page(source, "p.md"), source)
+>>> print(markdown)  # doctest: +ELLIPSIS
+```derivation
+lrmath-...
+```
+See <a href="#eq-one">(1)</a>.
+>>> html = RENDERED[markdown.splitlines()[1]]
+>>> 'class="lr-mark lr-mark--proven"' in html, 'id="eq-one"' in html
 (True, True)
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 from lrmath.derivation import EQREF, INLINE_CODE, CheckedPage, Step, prose_lines
@@ -82,23 +89,40 @@ def render_block(steps: list, labels: dict | None = None) -> str:
     return f'<div class="lr-derivation">{body}</div>'
 
 
+#: Rendered blocks by key, for the ``derivation`` fence of pymdownx.superfences.
+RENDERED: dict[str, str] = {}
+
+
+def superfences_format(source, language, css_class, options, md, **kwargs):
+    """The ``format`` of the ``derivation`` custom fence (see ``mkdocs.yml``).
+
+    :func:`render_page` replaces each block's body by a key; superfences calls this
+    with the key and places the rendered HTML, also inside admonitions and lists.
+    """
+    key = source.strip()
+    if key not in RENDERED:
+        raise KeyError(f"derivation block {key!r} was not checked: is the lrmath plugin enabled?")
+    return RENDERED[key]
+
+
 def render_page(page: CheckedPage, markdown: str) -> str:
-    """Replace each derivation block of ``markdown`` by its rendering; link ``\\eqref``s.
+    """Replace each derivation block's body by a key to its rendering; link ``\\eqref``s.
 
     References are linked in the prose only: code blocks and inline code are left as written.
     """
     lines = markdown.splitlines()
     prose = {number for number, _ in prose_lines(markdown)}
-    linked = [_link_outside_code(t, page.labels) if n in prose else t for n, t in enumerate(lines, 1)]
-    out, cursor = [], 0
-    for block in page.blocks:
-        out.extend(linked[cursor : block.start - 1])
-        out.append("")
-        out.append(block.indent + render_block(block.steps, page.labels))
-        out.append("")
-        cursor = block.end
-    out.extend(linked[cursor:])
-    return "\n".join(out) + "\n"
+    out = [_link_outside_code(t, page.labels) if n in prose else t for n, t in enumerate(lines, 1)]
+    for block in page.blocks:  # (the checker refuses empty blocks)
+        rendered = render_block(block.steps, page.labels)
+        key = "lrmath-" + hashlib.sha256(rendered.encode()).hexdigest()[:20]
+        RENDERED[key] = rendered
+        # keep the fences (and so the block's place in admonitions), swap the body for the key
+        body = range(block.start, block.end - 1)
+        for index in body:
+            out[index] = None
+        out[block.start] = block.indent + key
+    return "\n".join(line for line in out if line is not None) + "\n"
 
 
 def _link_outside_code(line: str, labels: dict) -> str:

@@ -37,7 +37,9 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
         plugins += '  - mkdocs-jupyter:\n      include: ["notebooks/*.ipynb"]\n      execute: false\n'
     (root / "mkdocs.yml").write_text(
         f"site_name: t\nsite_url: http://127.0.0.1/\nnav:\n{nav}plugins:\n{plugins}"
-        "markdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n"
+        "markdown_extensions:\n  - admonition\n  - pymdownx.details\n  - pymdownx.arithmatex:\n      generic: true\n"
+        "  - pymdownx.superfences:\n      custom_fences:\n        - name: derivation\n          class: lr-derivation\n"
+        "          format: !!python/name:lrmath.rendering.superfences_format\n"
     )
     return root
 
@@ -71,6 +73,18 @@ def test_a_failing_step_fails_the_build_with_page_and_line(tmp_path, old, new, l
     result = build(root)
     assert result.returncode != 0
     assert f"docs/index.md:{line}: " in result.stderr and words in result.stderr, result.stderr
+
+
+def test_a_derivation_inside_a_collapsed_admonition_renders_inside_it(tmp_path):
+    block = PAGE.split("```derivation")[1].split("```")[0]
+    nested = "# T\n\n??? question \"Show the proof\"\n\n    ```derivation" + block.replace("\n", "\n    ") + "```\n"
+    root = make_project(tmp_path, nested)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    question = html[html.index('<details class="question">'):]
+    assert question.index('<div class="lr-derivation">') < question.index("</div>\n</details>")
+    assert "lr-mark--proven" in question and "lrmath-" not in html
 
 
 def test_front_matter_does_not_shift_line_numbers(tmp_path):

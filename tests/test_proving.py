@@ -93,3 +93,9 @@ def test_definitions_are_used_and_derivatives_keep_their_variable(nt):
     # d L / d z goes through the definition of yhat
     assert check(nt, r"\frac{\partial L}{\partial z}", r"\hat{y} - 1").status == "proven"
     assert check(nt, r"\frac{\partial L}{\partial z}", r"\hat{y}").status == "refuted"
+
+
+def test_a_wrong_limit_is_refuted_even_when_marked_numeric(nt):
+    for wrong in ("5", r"-\infty"):
+        proof = check(nt, r"\lim_{\hat{y} \to 0^+} -\log\hat{y}", wrong, numeric_reason="only a test")
+        assert proof.status == "refuted", (wrong, proof)

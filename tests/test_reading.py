@@ -202,3 +202,9 @@ def test_domains_become_assumptions(nt):
 
 def test_tokenizer_skips_spacing_and_sizing():
     assert [t.text for t in tokenize(r"\left( a \, \quad b \right)")] == ["(", "a", "b", ")", ""]
+
+
+def test_ell_is_a_name():
+    n = Notation()
+    n.declare(r"\ell \in \mathbb{R}")
+    assert read(r"2\ell", n) == 2 * n.names[r"\ell"].value
