@@ -1,1 +1,34 @@
-"""lrmath: logistic regression, proven step by step and implemented in NumPy."""
+"""lrmath: logistic regression, proven step by step and implemented in NumPy.
+
+The numerical half of the course (the other half, the derivation checker, lives in
+:mod:`lrmath.reading`, :mod:`lrmath.proving` and :mod:`lrmath.derivation`):
+
+>>> import numpy as np, lrmath
+>>> X, y, _ = lrmath.load_breast_cancer()
+>>> X = (X - X.mean(axis=0)) / X.std(axis=0)
+>>> model = lrmath.fit(X, y, l2=1e-3)
+>>> model.converged, float((lrmath.predict(X, model.w, model.b) == y).mean()) > 0.97
+(True, True)
+"""
+
+from lrmath.datasets import load_breast_cancer
+from lrmath.fitting import ConvergenceWarning, FitResult, SeparableDataWarning, fit
+from lrmath.numerics import bce, bce_from_proba, log1pexp, log_sigmoid, sigmoid
+from lrmath.objective import hessian, loss_and_grad, predict, predict_proba
+
+__all__ = [
+    "sigmoid",
+    "log_sigmoid",
+    "log1pexp",
+    "bce",
+    "bce_from_proba",
+    "loss_and_grad",
+    "hessian",
+    "predict_proba",
+    "predict",
+    "fit",
+    "FitResult",
+    "ConvergenceWarning",
+    "SeparableDataWarning",
+    "load_breast_cancer",
+]
