@@ -16,7 +16,7 @@ def as_float_array(value, name: str) -> np.ndarray:
     return array
 
 
-def _finite(array: np.ndarray, name: str) -> None:
+def finite(array: np.ndarray, name: str) -> None:
     bad = ~np.isfinite(array)
     if bad.any():
         where = np.argwhere(bad)[0]
@@ -34,18 +34,19 @@ def check_X(X, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} has no rows (shape {X.shape})")
     if X.shape[1] == 0:
         raise ValueError(f"{name} has no columns (shape {X.shape})")
-    _finite(X, name)
+    finite(X, name)
     return X
 
 
-def check_labels(y, name: str = "y", n: int | None = None) -> np.ndarray:
-    """A 1-D float64 vector of 0s and 1s, of length ``n`` if given."""
+def check_labels(y, name: str = "y", n: int | None = None, other: str = "X has") -> np.ndarray:
+    """A 1-D float64 vector of 0s and 1s, of length ``n`` if given (``other``: what has n)."""
     y = as_float_array(y, name)
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per example), got shape {y.shape}")
     if n is not None and y.shape[0] != n:
-        raise ValueError(f"{name} has {y.shape[0]} labels but X has {n} rows")
-    _finite(y, name)
+        rows = "rows" if other == "X has" else "entries"
+        raise ValueError(f"{name} has {y.shape[0]} labels but {other} {n} {rows}")
+    finite(y, name)
     found = np.unique(y)
     if not np.all((found == 0) | (found == 1)):
         shown = ", ".join(f"{v:g}" for v in found[:6]) + (", ..." if found.size > 6 else "")
@@ -58,7 +59,7 @@ def check_weights(w, b, d: int) -> tuple[np.ndarray, float]:
     w = as_float_array(w, "w")
     if w.shape != (d,):
         raise ValueError(f"w must have shape ({d},) to match X's {d} columns, got shape {w.shape}")
-    _finite(w, "w")
+    finite(w, "w")
     if not isinstance(b, numbers.Real) and not (np.ndim(b) == 0 and np.isreal(b)):
         raise TypeError(f"b must be a real number, got {type(b).__name__}")
     b = float(b)

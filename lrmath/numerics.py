@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrmath._checks import as_float_array, check_labels
+from lrmath._checks import as_float_array, check_labels, finite
 
 __all__ = ["sigmoid", "log_sigmoid", "log1pexp", "bce", "bce_from_proba"]
 
@@ -136,9 +136,10 @@ def bce(y, z):
     800.0
     """
     z = as_float_array(z, "z")
-    y = check_labels(y, "y", n=z.shape[0] if z.ndim else None)
     if z.ndim != 1:
         raise ValueError(f"z must be 1-D (one logit per example), got shape {z.shape}")
+    finite(z, "z")
+    y = check_labels(y, "y", n=z.shape[0], other="z has")
     return float(np.mean(log1pexp(z) - y * z))
 
 
@@ -146,7 +147,7 @@ def bce_from_proba(y, y_hat, eps: float = 1e-15):
     r"""Mean binary cross-entropy from probabilities, for readers who have :math:`\hat{y}`.
 
     :math:`-\frac1n\sum_i [y_i \log \hat{y}_i + (1 - y_i)\log(1 - \hat{y}_i)]`, with
-    :math:`\hat{y}` first **clipped** to :math:`[\epsilon, 1 - \epsilon]` so that a
+    :math:`\hat{y}` and :math:`1 - \hat{y}` first **clipped** to :math:`[\epsilon, 1]` so that a
     probability of exactly 0 or 1 gives a large finite loss instead of infinity.
     The clipping changes the value: with the default :math:`\epsilon = 10^{-15}`
     no single example costs more than :math:`-\log\epsilon \approx 34.5`.
@@ -171,10 +172,12 @@ def bce_from_proba(y, y_hat, eps: float = 1e-15):
     y_hat = as_float_array(y_hat, "y_hat")
     if y_hat.ndim != 1:
         raise ValueError(f"y_hat must be 1-D, got shape {y_hat.shape}")
-    y = check_labels(y, "y", n=y_hat.shape[0])
+    finite(y_hat, "y_hat")
+    y = check_labels(y, "y", n=y_hat.shape[0], other="y_hat has")
     if np.any((y_hat < 0) | (y_hat > 1)):
         raise ValueError("y_hat must hold probabilities in [0, 1]")
     if not 0 < eps < 0.5:
         raise ValueError(f"eps must be in (0, 0.5), got {eps}")
-    p = np.clip(y_hat, eps, 1 - eps)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    # clip each probability the formula takes a log of, so that neither log is below log(eps)
+    p, q = np.clip(y_hat, eps, 1.0), np.clip(1.0 - y_hat, eps, 1.0)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(q)))

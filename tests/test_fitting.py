@@ -1,0 +1,96 @@
+"""Fitting: every method reaches scikit-learn's optimum; warnings for what iterating cannot fix."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import lrmath
+from lrmath import ConvergenceWarning, SeparableDataWarning
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y, _ = lrmath.load_breast_cancer()
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
+@pytest.fixture(scope="module")
+def reference(cancer):
+    """scikit-learn's optimum for mean BCE + (l2/2)|w|^2, i.e. C = 1/(n l2), tightly converged."""
+    X, y = cancer
+    l2 = 1e-3
+    model = LogisticRegression(C=1 / (len(y) * l2), solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    return l2, model.coef_[0], model.intercept_[0]
+
+
+@pytest.mark.parametrize("method", ["newton", "lbfgs", "auto"])
+def test_newton_and_lbfgs_reach_sklearns_optimum(cancer, reference, method):
+    X, y = cancer
+    l2, coef, intercept = reference
+    result = lrmath.fit(X, y, l2=l2, method=method, tol=1e-10)
+    assert result.converged
+    assert np.max(np.abs(result.w - coef)) <= 1e-6
+    assert abs(result.b - intercept) <= 1e-6
+    ours = lrmath.loss_and_grad(result.w, result.b, X, y, l2)[0]
+    theirs = lrmath.loss_and_grad(coef, intercept, X, y, l2)[0]
+    assert ours <= theirs + 1e-12
+
+
+def test_gradient_descent_gets_there_given_enough_iterations(cancer, reference):
+    X, y = cancer
+    l2, coef, intercept = reference
+    result = lrmath.fit(X, y, l2=l2, method="gd", tol=1e-7, max_iter=200_000)
+    assert result.converged
+    assert np.max(np.abs(result.w - coef)) <= 1e-4
+    assert np.all(np.diff(result.history) <= 1e-15), "a 1/L step must never increase J"
+
+
+def test_history_and_times_are_recorded(cancer):
+    X, y = cancer
+    result = lrmath.fit(X, y, l2=1e-2, method="lbfgs")
+    assert len(result.history) == len(result.times) == result.n_iter + 1
+    assert result.history[-1] < result.history[0] and np.all(np.diff(result.times) >= 0)
+
+
+def test_separable_data_without_penalty_warns_and_stops():
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    y = np.array([0, 0, 1, 1])
+    for method in ("gd", "newton", "lbfgs"):
+        with pytest.warns(SeparableDataWarning, match="no finite minimiser"):
+            result = lrmath.fit(X, y, method=method)
+        assert not result.converged and np.all(np.isfinite(result.w)) and result.n_iter < 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lrmath.fit(X, y, l2=0.1).converged  # a penalty gives a finite optimum
+
+
+def test_non_convergence_warns_and_says_so(cancer):
+    X, y = cancer
+    with pytest.warns(ConvergenceWarning, match="did not converge in 5 iterations"):
+        result = lrmath.fit(X, y, l2=1e-3, method="gd", max_iter=5)
+    assert not result.converged and result.n_iter == 5
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"method": "sgd"}, ValueError, "method must be one of auto, gd, newton, lbfgs; got 'sgd'"),
+        ({"l2": -0.1}, ValueError, "l2 must be a finite number >= 0"),
+        ({"l2": "big"}, TypeError, "l2 must be a real number"),
+        ({"tol": 0}, ValueError, "tol must be a positive number"),
+        ({"max_iter": 0}, ValueError, "max_iter must be a positive integer"),
+    ],
+)
+def test_bad_options(kwargs, error, words):
+    with pytest.raises(error) as info:
+        lrmath.fit(np.eye(2), [0, 1], **kwargs)
+    assert words in str(info.value)
+
+
+def test_bad_data_is_named():
+    with pytest.raises(ValueError, match=r"y must hold labels 0 and 1 only; found -1, 1"):
+        lrmath.fit(np.eye(2), [-1, 1])
+    with pytest.raises(ValueError, match=r"X must be 2-D"):
+        lrmath.fit(np.ones(3), [0, 1, 1])

@@ -1,0 +1,95 @@
+"""Loss, gradient, Hessian and predictions, against finite differences and the definitions."""
+
+import numpy as np
+import pytest
+
+import lrmath
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = (rng.random(60) < 0.4).astype(float)
+    return X, y
+
+
+def objective(theta, X, y, l2):
+    return lrmath.loss_and_grad(theta[:-1], theta[-1], X, y, l2)[0]
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+@pytest.mark.parametrize("scale", [0.1, 1.0, 30.0])
+def test_gradient_equals_central_finite_differences(data, l2, scale):
+    X, y = data
+    rng = np.random.default_rng(int(scale * 10))
+    for _ in range(5):
+        theta = scale * rng.normal(size=X.shape[1] + 1)
+        _, gw, gb = lrmath.loss_and_grad(theta[:-1], theta[-1], X, y, l2)
+        h = 1e-6 * max(1.0, scale)
+        numeric = np.array([(objective(theta + h * e, X, y, l2) - objective(theta - h * e, X, y, l2)) / (2 * h) for e in np.eye(len(theta))])
+        assert np.allclose(np.append(gw, gb), numeric, rtol=1e-6, atol=1e-7)
+
+
+def test_loss_is_the_textbook_cross_entropy_plus_the_penalty(data):
+    X, y = data
+    w, b, l2 = np.array([0.5, -1.0, 0.25, 2.0]), 0.3, 0.7
+    p = 1 / (1 + np.exp(-(X @ w + b)))
+    textbook = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) + l2 / 2 * w @ w
+    assert lrmath.loss_and_grad(w, b, X, y, l2)[0] == pytest.approx(textbook, rel=1e-13)
+
+
+def test_loss_is_finite_for_huge_weights(data):
+    X, y = data
+    loss, gw, gb = lrmath.loss_and_grad(np.full(4, 1e6), -1e6, X, y)
+    assert np.isfinite(loss) and loss > 0 and np.all(np.isfinite(gw)) and np.isfinite(gb)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_hessian_equals_finite_differences_of_the_gradient_and_is_psd(data, l2):
+    X, y = data
+    theta = np.random.default_rng(3).normal(size=5)
+    H = lrmath.hessian(theta[:-1], theta[-1], X, y, l2)
+
+    def grad(t):
+        _, gw, gb = lrmath.loss_and_grad(t[:-1], t[-1], X, y, l2)
+        return np.append(gw, gb)
+
+    h = 1e-6
+    numeric = np.array([(grad(theta + h * e) - grad(theta - h * e)) / (2 * h) for e in np.eye(5)])
+    assert np.allclose(H, numeric, atol=1e-7)
+    assert np.allclose(H, H.T)
+    assert np.linalg.eigvalsh(H).min() > -1e-12
+
+
+def test_predictions(data):
+    X, _ = data
+    w, b = np.array([1.0, 0.0, -1.0, 0.5]), 0.1
+    z = X @ w + b
+    assert np.allclose(lrmath.predict_proba(X, w, b), lrmath.sigmoid(z))
+    assert np.array_equal(lrmath.predict(X, w, b), (z >= 0).astype(int))
+    assert np.array_equal(lrmath.predict(X, w, b, threshold=0.8), (lrmath.sigmoid(z) >= 0.8).astype(int))
+
+
+W, B = np.zeros(2), 0.0
+GOOD_X, GOOD_Y = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0, 1])
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, words",
+    [
+        ((W, B, np.ones(2), GOOD_Y), {}, "X must be 2-D of shape (n_samples, n_features), got shape (2,)"),
+        ((W, B, np.ones((0, 2)), []), {}, "X has no rows"),
+        ((W, B, GOOD_X, [0, 1, 1]), {}, "y has 3 labels but X has 2 rows"),
+        ((W, B, GOOD_X, [0, 3]), {}, "y must hold labels 0 and 1 only; found 0, 3"),
+        ((W, B, GOOD_X, [0, np.nan]), {}, "y contains NaN"),
+        ((W, B, np.array([[1.0, np.inf], [0, 0]]), GOOD_Y), {}, "X contains inf (first at index (0, 1))"),
+        ((np.zeros(3), B, GOOD_X, GOOD_Y), {}, "w must have shape (2,) to match X's 2 columns, got shape (3,)"),
+        ((W, "b", GOOD_X, GOOD_Y), {}, "b must be a real number"),
+        ((W, B, GOOD_X, GOOD_Y), {"l2": -1.0}, "l2 must be a finite number >= 0"),
+    ],
+)
+def test_bad_input_names_the_argument(args, kwargs, words):
+    with pytest.raises((ValueError, TypeError)) as info:
+        lrmath.loss_and_grad(*args, **kwargs)
+    assert words in str(info.value)
