@@ -15,7 +15,9 @@ verified: 1 step proven, 0 numeric, 0 failures on 1 page in ... s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 import time
 from pathlib import Path
 
@@ -35,6 +37,10 @@ def _markdown_files(paths: list[str]) -> list[Path]:
     return files
 
 
+def _check(args):
+    return check_page(*args).without_expressions()
+
+
 def verify(paths: list[str]) -> int:
     started = time.perf_counter()
     try:
@@ -43,12 +49,13 @@ def verify(paths: list[str]) -> int:
         print(f"lrmath verify: no such file or folder: {exc}", file=sys.stderr)
         return 2
     proven = numeric = failures = pages = 0
-    for file in files:
-        text = file.read_text(encoding="utf-8")
-        if "```derivation" not in text and "~~~derivation" not in text and "\\eqref" not in text:
-            continue
+    texts = {file: file.read_text(encoding="utf-8") for file in files}
+    todo = [f for f, t in texts.items() if "```derivation" in t or "~~~derivation" in t or "\\eqref" in t]
+    # pages are independent: prove them in parallel, report them in order
+    with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1) or 1) as pool:
+        results = list(pool.map(_check, [(texts[f], str(f)) for f in todo]))
+    for checked in results:
         pages += 1
-        checked = check_page(text, str(file))
         for message in checked.messages():
             print(message)
         failures += len(checked.failures)

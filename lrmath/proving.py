@@ -227,6 +227,8 @@ def _log_rules_allowed(expr, nt: Notation) -> bool:
             safe.add(d.value.name)
     for log in expr.atoms(sp.log):
         for s in log.args[0].free_symbols:
+            if isinstance(s, sp.Indexed):  # judged by its base, below
+                continue
             if s.name not in safe and str(s) not in safe and s.is_positive is not True:
                 return False
         for idx in log.args[0].atoms(sp.Indexed):
@@ -380,7 +382,7 @@ def _atoms_and_names(expr, nt: Notation) -> set:
 def _unfold_towards(pair, nt: Notation, rounds: int = 4):
     """Unfold the names one side uses and the other does not, when that brings the sides closer.
 
-    A name is unfolded when its definition mentions something the other side mentions:
+    A name is unfolded when its definition, unfolded, mentions something the other side mentions:
     for ``log(L) = sum of logs of y_hat_i``, the likelihood ``L`` is unfolded (it is a
     product of the ``y_hat_i``) but ``y_hat_i`` is left alone.
     """
@@ -390,8 +392,11 @@ def _unfold_towards(pair, nt: Notation, rounds: int = 4):
         picks = set()
         for mine, other in ((0, 1), (1, 0)):
             for name in defined_names(pair[mine], nt) - sides[other]:
+                if isinstance(name, sp.FunctionClass):  # a function used on one side only: unfold it
+                    picks.add(name)
+                    continue
                 body = nt.definitions.get(name) if name in nt.definitions else nt.indexed_definitions[name][1]
-                if _atoms_and_names(body, nt) & sides[other]:
+                if _atoms_and_names(unfold(body, nt), nt) & sides[other]:
                     picks.add(name)
         if not picks:
             break
@@ -418,7 +423,7 @@ def _unfolding_levels(lhs, rhs, nt: Notation, most: int = 8) -> list:
         if levels == 0:
             partial, names = _unfold_towards(pair, nt)
             if names:
-                out.append((f"after unfolding {', '.join(sorted(map(str, names)))}", *partial))
+                out.append((f"after unfolding {', '.join(sorted(set(map(str, names))))}", *partial))
     return out
 
 
