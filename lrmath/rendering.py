@@ -48,13 +48,24 @@ def _math(tex: str) -> str:
     return f'<span class="arithmatex">\\(\\displaystyle {html.escape(tex, quote=False)}\\)</span>'
 
 
+def _row(step: Step, with_id: bool = True) -> str:
+    """The equation itself: left side, ``= right side``, number."""
+    row_id = f' id="eq-{html.escape(step.label)}"' if step.label and with_id else ""
+    tag = f'<span class="lr-tag">({step.number})</span>' if step.number else ""
+    lhs = _math(step.lhs_tex) if step.lhs_tex else ""
+    classes = "lr-step" + (" lr-wrong" if step.proof.status == "expected-wrong" and with_id else "")
+    return (
+        f'<div class="{classes}"{row_id}>'
+        f'<span class="lr-lhs">{lhs}</span>'
+        f'<span class="lr-rhs">{_math("= " + step.rhs_tex)}</span>'
+        f'<span class="lr-side">{tag}</span>'
+        f"</div>"
+    )
+
+
 def _step(step: Step) -> str:
     status = step.proof.status
     label, title = MARKS[status]
-    row_id = f' id="eq-{html.escape(step.label)}"' if step.label else ""
-    tag = f'<span class="lr-tag">({step.number})</span>' if step.number else ""
-    lhs = _math(step.lhs_tex) if step.lhs_tex else ""
-    classes = "lr-step" + (" lr-wrong" if status == "expected-wrong" else "")
     how = [f"line {step.line} of the page"]
     if step.proof.lhs or step.proof.rhs:
         how.append(f"SymPy read:  {step.proof.lhs}\n        and:  {step.proof.rhs}")
@@ -67,26 +78,32 @@ def _step(step: Step) -> str:
     reason = html.escape(step.reason, quote=False)
     if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
         reason = f'<span class="arithmatex">{reason}</span>'
-    
+    mark = {"expected-wrong": "wrong"}.get(status, status)
     return (
-        f'<div class="{classes}"{row_id}>'
-        f'<span class="lr-lhs">{lhs}</span>'
-        f'<span class="lr-rhs">{_math("= " + step.rhs_tex)}</span>'
-        f'<span class="lr-side">{tag}</span>'
-        f"</div>"
-        f'<details class="lr-how"><summary><span class="lr-mark lr-mark--{status.split("-")[-1] if status != "defined" else "defined"}" '
+        _row(step)
+        + f'<details class="lr-how"><summary><span class="lr-mark lr-mark--{mark}" '
         f'title="{html.escape(title)}">{label}</span> {reason}</summary>'
         f'<pre class="lr-proof">{html.escape(chr(10).join(how))}</pre></details>'
     )
 
 
 def render_block(steps: list, labels: dict | None = None) -> str:
-    """The HTML of one derivation block (a raw HTML block for Markdown).
+    """The HTML of one derivation block.
 
     Reasons may hold inline math ``\\( \\)`` and ``\\eqref{label}``.
+
+    A block with a step marked ``wrong:`` is a "find the wrong step" exercise: it is
+    shown first without marks or reasons, and then, in a collapsed solution, with them.
     """
     body = _link_refs("".join(_step(s) for s in steps), labels or {})
-    return f'<div class="lr-derivation">{body}</div>'
+    if not any(s.expect_wrong for s in steps):
+        return f'<div class="lr-derivation">{body}</div>'
+    bare = "".join(_row(s, with_id=False) for s in steps)
+    return (
+        f'<div class="lr-derivation lr-exercise">{bare}</div>'
+        f'<details class="success lr-solution"><summary>Solution: the checker\'s verdict on each step</summary>'
+        f'<div class="lr-derivation">{body}</div></details>'
+    )
 
 
 #: Rendered blocks by key, for the ``derivation`` fence of pymdownx.superfences.

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.site.browser import PageReport, inspect_math, problems, watch
 
 pytestmark = pytest.mark.browser
@@ -148,3 +149,59 @@ def test_notebook_pages_show_outputs_and_offer_the_executed_notebook(browser, bu
     nbformat.validate(notebook)
     executed = [c for c in notebook.cells if c.cell_type == "code" and c.get("outputs")]
     assert executed, "the downloaded notebook has no outputs"
+
+
+def test_search_indexes_prose_not_outputs_or_proof_dumps(built_site):
+    """Readers of similar sites complain that notebook output floods search results."""
+    _, site_dir = built_site
+    index = json.loads((site_dir / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "checked three ways" in text.lower()  # a notebook's prose is searchable
+    assert "worst |code - finite differences|" not in text  # its printed output is not
+    assert "SymPy read:" not in text  # nor the per-step proof details
+
+
+def test_every_page_is_in_the_navigation_in_course_order(built_site):
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+
+    def leaves(nav):
+        for item in nav:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from (leaves(value) if isinstance(value, list) else [value])
+
+    chapters = [p for p in leaves(config["nav"]) if p[:2].isdigit()]
+    assert chapters == sorted(chapters), "the numbered chapters must appear in order"
+    pages = set(leaves(config["nav"]))
+    for md in (ROOT / "docs").glob("*.md"):
+        assert md.name in pages, f"{md.name} is not in the navigation"
+
+
+def test_solutions_are_closed_until_opened_and_then_typeset(browser, built_site):
+    base, _ = built_site
+    context, page, report = open_page(browser, base + "03-sigmoid-derivative/")
+    inspect_math(page, report)
+    solutions = page.locator("details.success")
+    count = solutions.count()
+    assert count >= 3
+    for i in range(count):
+        solution = solutions.nth(i)
+        assert solution.evaluate("d => d.open") is False
+        assert not solution.locator(".lr-derivation").first.is_visible()
+        solution.locator("summary").first.click()
+        assert solution.evaluate("d => d.open") is True
+        derivation = solution.locator(".lr-derivation").first
+        assert derivation.is_visible()
+        assert derivation.locator("mjx-container").count() >= 2
+        assert derivation.locator("mjx-merror").count() == 0
+    wrong_marks = page.locator("details.lr-solution .lr-mark--wrong").count()
+    visible_marks_in_question = page.locator(".lr-exercise .lr-mark").count()
+    context.close()
+    assert wrong_marks == 1 and visible_marks_in_question == 0
+    assert not problems(report), problems(report)
