@@ -1,0 +1,373 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Training on real data
+#
+# The chapters derived the objective of logistic regression, the mean cross-entropy plus an
+# optional L2 penalty,
+#
+# $$J(\mathbf{w}, b) = \frac{1}{n}\sum_{i=1}^{n}\bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
+# + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2, \qquad z_i = \mathbf{w}^\top\mathbf{x}_i + b,$$
+#
+# and [chapter 2](../../02-likelihood-to-bce/) explained why it has to be minimised by
+# iterating. This notebook does that on a real data set with `lrmath.fit`, compares three
+# methods (gradient descent, Newton's method, L-BFGS), checks the model on data it has not
+# seen, and looks at what the penalty $\lambda$ (`l2`) does.
+
+# %%
+import time
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import lrmath
+
+# %% [markdown]
+# ## The data
+#
+# The *Breast Cancer Wisconsin (Diagnostic)* data set (W. Wolberg, O. Mangasarian, N. Street
+# and W. Street, UCI Machine Learning Repository, 1995, licence CC BY 4.0) describes 569
+# breast masses sampled by fine needle aspiration. For each, ten properties of the cell
+# nuclei in a digitised image (radius, texture, perimeter, area, smoothness, compactness,
+# concavity, concave points, symmetry, fractal dimension) are summarised three ways: mean,
+# standard error and "worst" (mean of the three largest values), giving 30 features. The
+# label is the diagnosis: **1 = malignant**, 0 = benign. It ships with `lrmath`, so nothing
+# is downloaded.
+
+# %%
+X, y, names = lrmath.load_breast_cancer()
+print("X:", X.shape, " y:", y.shape)
+print(f"malignant: {int(y.sum())}, benign: {int((1 - y).sum())}")
+for j in [0, 3, 4, 27]:
+    print(f"{names[j]:<22} from {X[:, j].min():8.3f} to {X[:, j].max():8.3f}")
+
+# %% [markdown]
+# The features live on very different scales (areas in the thousands, smoothness around
+# 0.1). Without a penalty that would not change what the model can express (a weight simply
+# rescales with its feature), but it makes the objective badly conditioned for gradient
+# descent, and it would make a penalty on $\lVert\mathbf{w}\rVert$ treat the features
+# unequally. So we standardise them.
+#
+# ## A held-out test set
+#
+# Accuracy on the examples a model was trained on says little about new patients. So we
+# shuffle once, with a fixed seed so that every build gives the same split, and keep 25 % of
+# the examples aside. They are used only to evaluate.
+
+# %%
+rng = np.random.default_rng(0)
+order = rng.permutation(len(y))
+n_test = round(0.25 * len(y))
+test, train = order[:n_test], order[n_test:]
+print(f"train: {len(train)} examples, {y[train].mean():.1%} malignant")
+print(f"test:  {len(test)} examples, {y[test].mean():.1%} malignant")
+
+# %% [markdown]
+# **Standardise** each feature to mean 0 and standard deviation 1, using the mean and
+# standard deviation of the *training* examples only. Computing them on all the data would
+# let the test set leak into training; applied to the test set, the training statistics
+# leave its features only approximately standardised, as they would be for new patients.
+
+# %%
+mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+X_train, X_test = (X[train] - mean) / std, (X[test] - mean) / std
+y_train, y_test = y[train], y[test]
+print("training means, largest |.|:", np.abs(X_train.mean(axis=0)).max())
+print("test means,     largest |.|:", np.abs(X_test.mean(axis=0)).max())
+
+# %% [markdown]
+# ## Three ways to minimise $J$
+#
+# `lrmath.fit` offers three methods (see [chapter 2](../../02-likelihood-to-bce/), *What is
+# done instead: iterate*):
+#
+# - `"gd"`, **gradient descent**, $\boldsymbol\theta \leftarrow \boldsymbol\theta - \eta\nabla J$,
+#   with a step $\eta$ that is guaranteed to decrease $J$;
+# - `"newton"`, **Newton's method**, which solves a $(d+1) \times (d+1)$ linear system with the
+#   Hessian at every step;
+# - `"lbfgs"`, **L-BFGS**, which estimates the curvature from the last few gradients.
+#
+# All three stop when every entry of the gradient is at most `tol` in absolute value. We use
+# a small penalty, $\lambda = 10^{-3}$, for reasons explained at the end. Warnings, if any,
+# are caught and printed.
+
+# %%
+results, fit_warnings = {}, {}
+for method in ["gd", "newton", "lbfgs"]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results[method] = lrmath.fit(X_train, y_train, method=method, l2=1e-3, tol=1e-8)
+    fit_warnings[method] = [f"{w.category.__name__}: {w.message}" for w in caught]
+
+print(f"{'method':<7} {'iterations':>10} {'converged':>9} {'final J':>20} {'seconds':>8} {'ms/iteration':>12}")
+for method, r in results.items():
+    print(f"{method:<7} {r.n_iter:>10} {str(r.converged):>9} {r.history[-1]:>20.15f} "
+          f"{r.times[-1]:>8.3f} {1e3 * r.times[-1] / r.n_iter:>12.4f}")
+print("warnings:", sum(fit_warnings.values(), []) or "none")
+
+# %% [markdown]
+# The objective is convex and, with the penalty, has a single minimiser, so all three
+# methods should find it.
+# They do, to the precision the stopping rule asks for:
+
+# %%
+reference = results["newton"]
+for method in ["gd", "lbfgs"]:
+    r = results[method]
+    print(f"{method:<6} max |w - w_newton| = {np.max(np.abs(r.w - reference.w)):.1e}   "
+          f"|b - b_newton| = {abs(r.b - reference.b):.1e}")
+    assert np.allclose(r.w, reference.w, atol=1e-4) and abs(r.b - reference.b) < 1e-4
+assert all(r.converged for r in results.values())
+assert results["gd"].n_iter > 1000 and results["gd"].n_iter > 100 * results["newton"].n_iter
+assert results["gd"].times[-1] > 10 * max(results["newton"].times[-1], results["lbfgs"].times[-1])
+
+# %% [markdown]
+# Gradient descent needs far more iterations than the other two. How fast each one closes
+# in on the minimum is easiest to see by plotting $J_k - J^\star$, the gap between the
+# objective after iteration $k$ and the best value $J^\star$ any method reached, on a
+# logarithmic scale. The gap of the method that found $J^\star$ reaches exactly 0 at the end,
+# which a log scale cannot show, so that last point is left out; gaps around $10^{-15}$ are
+# rounding noise ($J$ is about 0.06 and float64 keeps about 16 significant digits).
+
+# %%
+best = min(r.history.min() for r in results.values())
+fig, (by_iter, by_time) = plt.subplots(1, 2, figsize=(6.5, 3.8), sharey=True)
+for method, r in results.items():
+    gap = r.history - best
+    keep = gap > 0
+    keep[0] = False  # iteration 0 is the common starting point; log axes cannot show 0
+    by_iter.loglog(np.arange(len(gap))[keep], gap[keep], label=method)
+    by_time.loglog(r.times[keep], gap[keep], label=method)
+by_iter.set_xlabel("iteration $k$")
+by_time.set_xlabel("time (seconds)")
+by_iter.set_ylabel(r"$J_k - J^\star$")
+by_iter.set_title("against iterations")
+by_time.set_title("against time")
+by_iter.legend(loc="upper right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Three behaviours the theory predicts, visible in the plot:
+#
+# - **Gradient descent** converges *linearly*: each step removes roughly the same fraction of
+#   the gap, which is small when the problem is badly conditioned; the gap shrinks steadily,
+#   but it takes many thousands of cheap steps.
+# - **Newton's method** converges *quadratically* near the minimum: once close, the number of
+#   correct digits roughly doubles at every step, so the curve falls off a cliff after a few
+#   iterations. Each step builds and factorises the Hessian, which is cheap with $d = 30$.
+# - **L-BFGS** lies in between (*superlinear*); each step costs a few gradient evaluations
+#   and no Hessian, which makes it the method of choice when $d$ is large.
+#
+# Newton's iterates show the doubling of digits directly:
+
+# %%
+newton_gaps = reference.history - best
+print("Newton, J_k - J*:", " ".join(f"{g:.1e}" for g in newton_gaps))
+
+# %% [markdown]
+# The timings are for this small problem on the machine that built this page, and include
+# Python overhead; they vary from run to run. What does not vary is the gap: gradient descent
+# takes orders of magnitude longer than the other two, which both finish in milliseconds.
+#
+# ## Accuracy on the held-out examples
+#
+# A model predicts "malignant" when $\sigma(z) \ge 1/2$, that is when $z \ge 0$.
+
+# %%
+for method, r in results.items():
+    train_acc = np.mean(lrmath.predict(X_train, r.w, r.b) == y_train)
+    test_acc = np.mean(lrmath.predict(X_test, r.w, r.b) == y_test)
+    print(f"{method:<7} training accuracy {train_acc:.4f}   held-out accuracy {test_acc:.4f}")
+
+predicted = lrmath.predict(X_test, reference.w, reference.b)
+missed = int(np.sum((predicted == 0) & (y_test == 1)))
+false_alarms = int(np.sum((predicted == 1) & (y_test == 0)))
+assert all(np.array_equal(lrmath.predict(X_test, r.w, r.b), predicted) for r in results.values())
+print(f"held-out errors: {missed} malignant predicted benign, {false_alarms} benign predicted malignant "
+      f"(of {int(y_test.sum())} malignant, {int((1 - y_test).sum())} benign)")
+
+# %% [markdown]
+# Since the three methods found the same weights, they make the same predictions (checked
+# below). The two
+# kinds of error are not equally bad: a missed malignant tumour is worse than a false alarm.
+# Lowering the threshold of `lrmath.predict` below $1/2$ trades false alarms for fewer misses;
+# where to put it is a medical decision, not a mathematical one.
+#
+# ## A picture in two dimensions
+#
+# With 30 features the decision boundary $\mathbf{w}^\top\mathbf{x} + b = 0$ is a
+# hyperplane we cannot draw. With two it is a line. We refit on two standardised features,
+# `worst_radius` and `worst_concave_points`, and draw
+#
+# $$w_1 x_1 + w_2 x_2 + b = 0 \quad\Longleftrightarrow\quad x_2 = -\frac{w_1 x_1 + b}{w_2},$$
+#
+# together with the lines where the predicted probability is 0.1 and 0.9
+# ($z = \pm\log 9$, since $\sigma(\log 9) = 0.9$).
+
+# %%
+pair = [names.index("worst_radius"), names.index("worst_concave_points")]
+model2 = lrmath.fit(X_train[:, pair], y_train, l2=1e-3)
+w1, w2 = model2.w
+print(f"w = ({w1:.3f}, {w2:.3f}), b = {model2.b:.3f}")
+acc2 = np.mean(lrmath.predict(X_test[:, pair], model2.w, model2.b) == y_test)
+print(f"held-out accuracy with these two features only: {acc2:.4f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+for label, colour, text in [(0, "tab:blue", "benign"), (1, "tab:red", "malignant")]:
+    rows = y_train == label
+    ax.scatter(X_train[rows, pair[0]], X_train[rows, pair[1]], s=12, c=colour, alpha=0.6,
+               label=f"{text} (training)")
+    rows = y_test == label
+    ax.scatter(X_test[rows, pair[0]], X_test[rows, pair[1]], s=28, facecolors="none",
+               edgecolors=colour, label=f"{text} (held out)")
+x1 = np.linspace(X_train[:, pair[0]].min(), X_train[:, pair[0]].max(), 2)
+for z_level, style, text in [(0.0, "-", r"$\sigma(z) = 0.5$"), (np.log(9), "--", r"$\sigma(z) = 0.9$"),
+                             (-np.log(9), ":", r"$\sigma(z) = 0.1$")]:
+    ax.plot(x1, (z_level - w1 * x1 - model2.b) / w2, "k", ls=style, lw=1, label=text)
+ax.set_ylim(X_train[:, pair[1]].min() - 0.3, X_train[:, pair[1]].max() + 0.3)
+ax.set_xlabel("worst radius (standardised)")
+ax.set_ylabel("worst concave points (standardised)")
+ax.set_title("Decision boundary on two features")
+ax.legend(fontsize=7, loc="lower right", ncol=2)
+plt.show()
+
+# %% [markdown]
+# The boundary is a straight line, as it must be for a linear score. The probability changes
+# across it, not along it: the 0.1 and 0.9 lines are parallel to it, and the larger the
+# weights, the closer together they are (a steeper sigmoid across the boundary).
+#
+# ## What the penalty does
+#
+# The penalty $\frac{\lambda}{2}\lVert\mathbf{w}\rVert^2$ pulls the weights towards 0. Refit
+# the 30-feature model for twelve values of $\lambda$ from $10^{-4}$ to $10$ (Newton, fast
+# here) and watch the weights and the held-out accuracy.
+
+# %%
+l2_values = np.logspace(-4, 1, 12)
+path = [lrmath.fit(X_train, y_train, l2=lam, method="newton") for lam in l2_values]
+weights = np.array([r.w for r in path])
+norms = np.linalg.norm(weights, axis=1)
+test_accuracy = [np.mean(lrmath.predict(X_test, r.w, r.b) == y_test) for r in path]
+train_accuracy = [np.mean(lrmath.predict(X_train, r.w, r.b) == y_train) for r in path]
+for lam, nrm, tr, te in zip(l2_values, norms, train_accuracy, test_accuracy):
+    print(f"l2 = {lam:8.1e}   |w| = {nrm:7.3f}   training accuracy {tr:.4f}   held-out accuracy {te:.4f}")
+
+# %% [markdown]
+# A larger penalty can never give larger weights: if $\lambda_1 < \lambda_2$ with minimisers
+# $\mathbf{w}_1, \mathbf{w}_2$, adding the two inequalities that say each is optimal for its own
+# $\lambda$ leaves $(\lambda_2 - \lambda_1)(\lVert\mathbf{w}_1\rVert^2 - \lVert\mathbf{w}_2\rVert^2) \ge 0$.
+# The computed path obeys this:
+
+# %%
+assert np.all(np.diff(norms) <= 1e-9)
+print("norm of w decreases along the path:", np.all(np.diff(norms) <= 1e-9))
+
+# %%
+fig, (coef_ax, acc_ax) = plt.subplots(1, 2, figsize=(6.5, 3.8))
+coef_ax.semilogx(l2_values, weights, lw=1)
+coef_ax.semilogx(l2_values, norms, "k", lw=2, label=r"$\|\mathbf{w}\|$")
+coef_ax.axhline(0, color="gray", lw=0.5)
+coef_ax.set_xlabel(r"penalty $\lambda$ (l2)")
+coef_ax.set_ylabel("weight")
+coef_ax.set_title("the 30 weights and their norm")
+coef_ax.legend()
+acc_ax.semilogx(l2_values, train_accuracy, "o-", ms=3, label="training")
+acc_ax.semilogx(l2_values, test_accuracy, "s-", ms=3, label="held out")
+acc_ax.set_xlabel(r"penalty $\lambda$ (l2)")
+acc_ax.set_ylabel("accuracy")
+acc_ax.set_title("accuracy")
+acc_ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# With little penalty the weights are large and of both signs (several of the 30 features
+# measure nearly the same thing, radius, perimeter and area for instance, and large
+# opposite weights on them partly cancel). As $\lambda$ grows the weights are pulled
+# towards 0 and the model becomes simpler: the norm falls steadily, although single weights
+# need not (some change sign on the way); with too much penalty it can no longer separate the
+# classes well and the accuracy drops. Between the extremes the held-out accuracy changes
+# little.
+#
+# A caution: picking the $\lambda$ with the best accuracy in this plot would be choosing it
+# *on the test set*, and the accuracy at that $\lambda$ would then be an optimistic estimate.
+# Choose $\lambda$ with a separate validation split or cross-validation on the training
+# examples, and touch the test set once.
+#
+# ## Without a penalty: separable data
+#
+# [Chapter 2](../../02-likelihood-to-bce/) showed that if some weights classify every example
+# correctly, scaling them up always lowers $J$, so with $\lambda = 0$ there is no finite
+# minimiser. With 30 features and 569 examples, that is exactly the case here: fit on all
+# the data, standardised, with `l2=0`.
+
+# %%
+X_all = (X - X.mean(axis=0)) / X.std(axis=0)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    unpenalised = lrmath.fit(X_all, y, l2=0.0)
+for w in caught:
+    print(f"{w.category.__name__}: {w.message}")
+assert any(issubclass(w.category, lrmath.SeparableDataWarning) for w in caught)
+
+train_accuracy_all = np.mean(lrmath.predict(X_all, unpenalised.w, unpenalised.b) == y)
+print(f"accuracy on all 569 examples: {train_accuracy_all}   |w| = {np.linalg.norm(unpenalised.w):.1f}")
+assert train_accuracy_all == 1.0
+
+# %% [markdown]
+# `fit` stopped as soon as every example was on the right side of the line, because going on
+# could only inflate the weights. The argument of chapter 2 can be checked directly: along
+# the ray $c\,(\mathbf{w}, b)$, the objective keeps falling towards 0 as $c$ grows.
+
+# %%
+scales = [1, 2, 4, 8, 16]
+along_ray = [lrmath.loss_and_grad(c * unpenalised.w, c * unpenalised.b, X_all, y)[0] for c in scales]
+for c, value in zip(scales, along_ray):
+    print(f"c = {c:>2}   J(c w, c b) = {value:.3e}")
+assert all(a > b > 0 for a, b in zip(along_ray, along_ray[1:]))
+
+# %% [markdown]
+# With a penalty, even a small one, the minimiser is finite and unique:
+
+# %%
+penalised = lrmath.fit(X_all, y, l2=1e-3)
+print(f"l2 = 1e-3: converged = {penalised.converged}, |w| = {np.linalg.norm(penalised.w):.1f}, "
+      f"accuracy on all data = {np.mean(lrmath.predict(X_all, penalised.w, penalised.b) == y):.4f}")
+assert penalised.converged
+
+# %% [markdown]
+# ## Conclusion
+#
+# - All three methods minimise the same convex objective and reach the same model; they
+#   differ only in how they get there. On this problem, with 30 features, Newton's method
+#   needs a handful of iterations and milliseconds; gradient descent needs many thousands
+#   of small steps; L-BFGS is in between and is the one that scales to many features.
+# - Logistic regression does well on this data set, on examples it was not trained on. But
+#   the test set is small, so the accuracy is an estimate with a sizeable error bar (cell
+#   below), measured on a single split.
+# - A perfect fit on the training data is not a virtue here: with no penalty the data are
+#   separable, and the weights would grow without bound. A small L2 penalty makes the problem
+#   well posed; its strength should be chosen on data other than the test set.
+# - This is a teaching example, not a diagnostic tool: the data come from a single medical
+#   centre about three decades ago, with a class balance that need not match the population
+#   a real test would be used on.
+
+# %%
+acc = np.mean(lrmath.predict(X_test, reference.w, reference.b) == y_test)
+standard_error = np.sqrt(acc * (1 - acc) / len(y_test))
+print(f"held-out accuracy {acc:.3f} on {len(y_test)} examples, standard error about {standard_error:.3f} "
+      f"({len(y_test) - int(round(acc * len(y_test)))} errors)")
