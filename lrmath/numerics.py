@@ -17,7 +17,9 @@ whose exponential is always :math:`\le 1`, so nothing overflows, and
 ``log1p`` keeps full precision when :math:`e^{-|z|}` is tiny. The loss of one
 example then reads :math:`L = \log(1 + e^{z}) - y z`.
 
-Every function accepts scalars or arrays of any shape (float64).
+Every function accepts scalars or arrays of any shape (float64) and is accurate to about
+one unit in the last place (checked against 50-digit arithmetic in the tests), with no
+overflow, no warning and no NaN for any finite input.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
 
 
 def sigmoid(z):
-    r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, exact for every float64.
+    r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, accurate for every float64.
 
     Computed as :math:`1/(1 + e^{-z})` for :math:`z \ge 0` and as
     :math:`e^{z}/(1 + e^{z})` for :math:`z < 0` (the same number, by
@@ -67,7 +69,7 @@ def sigmoid(z):
 
 
 def log1pexp(z):
-    r""":math:`\log(1 + e^{z})` (softplus), exact and finite for every float64.
+    r""":math:`\log(1 + e^{z})` (softplus), accurate and finite for every float64.
 
     Uses :math:`\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`.
 
@@ -84,7 +86,7 @@ def log1pexp(z):
 
 
 def log_sigmoid(z):
-    r""":math:`\log \sigma(z) = -\log(1 + e^{-z})`, exact and finite for every float64.
+    r""":math:`\log \sigma(z) = -\log(1 + e^{-z})`, accurate and finite for every float64.
 
     The naive ``np.log(sigmoid(z))`` is :math:`-\infty` once :math:`\sigma(z)`
     underflows (:math:`z < -745`); this returns :math:`z` there, as it should.
@@ -135,10 +137,11 @@ def bce(y, z):
     >>> bce([0], [800.0])  # the textbook formula gives inf here
     800.0
     """
-    z = as_float_array(z, "z")
+    z = np.atleast_1d(as_float_array(z, "z"))  # one example may be given as a number
     if z.ndim != 1:
         raise ValueError(f"z must be 1-D (one logit per example), got shape {z.shape}")
     finite(z, "z")
+    y = np.atleast_1d(as_float_array(y, "y"))
     y = check_labels(y, "y", n=z.shape[0], other="z has")
     return float(np.mean(log1pexp(z) - y * z))
 

@@ -94,3 +94,17 @@ def test_bad_data_is_named():
         lrmath.fit(np.eye(2), [-1, 1])
     with pytest.raises(ValueError, match=r"X must be 2-D"):
         lrmath.fit(np.ones(3), [0, 1, 1])
+
+
+def test_gradient_descent_on_separable_data_is_told_apart_from_slow_convergence(cancer):
+    """gd rarely reaches a separating iterate on its own; fit must still say 'separable'."""
+    X, y = cancer
+    with pytest.warns(SeparableDataWarning):
+        result = lrmath.fit(X, y, method="gd", max_iter=2000)
+    assert not result.converged
+
+
+def test_numpy_scalars_are_accepted_for_options(cancer):
+    X, y = cancer
+    result = lrmath.fit(X, y, l2=np.float32(1e-2), tol=np.float32(1e-6), max_iter=np.int64(50))
+    assert result.converged

@@ -85,6 +85,7 @@ def test_clipping_of_the_probability_variant_is_what_the_docstring_says():
         (lambda: lrmath.bce([0, 1, 1], [0.0, 0.0]), "y has 3 labels but z has 2 entries"),
         (lambda: lrmath.bce([0, 1], [0.0, np.nan]), "z contains NaN"),
         (lambda: lrmath.bce([0, 1], [[0.0, 0.0]]), "z must be 1-D"),
+        (lambda: lrmath.bce(0, [0.0, 1.0]), "y has 1 labels but z has 2 entries"),
         (lambda: lrmath.sigmoid("abc"), "z must be numeric"),
         (lambda: lrmath.bce_from_proba([0], [1.5]), "probabilities in [0, 1]"),
         (lambda: lrmath.bce_from_proba([0], [0.5], eps=0.0), "eps must be in (0, 0.5)"),
@@ -94,3 +95,7 @@ def test_bad_input_is_named(call, words):
     with pytest.raises((ValueError, TypeError)) as info:
         call()
     assert words in str(info.value)
+
+
+def test_one_example_may_be_given_as_numbers():
+    assert lrmath.bce(0, 40.0) == lrmath.bce([0], [40.0]) == pytest.approx(40.0)
