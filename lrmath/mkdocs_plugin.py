@@ -128,17 +128,27 @@ class LrmathPlugin(BasePlugin):
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
-        # Keep cell outputs and the "how it was proven" dumps out of the search index,
-        # so that searching finds the prose, not printed numbers.
-        html = html.replace('<div class="jp-OutputArea', '<div data-search-exclude class="jp-OutputArea')
+        # Keep cell outputs, prompts, the copy button's duplicate of each cell and the
+        # "how it was proven" dumps out of the search index, so that searching finds the
+        # prose and the code, not printed numbers.
+        html = _SEARCH_NOISE.sub(r"\g<0> data-search-exclude", html)
         if page.file.src_uri.endswith(".ipynb"):
             # mkdocs-jupyter (include_source) copies the executed notebook beside the page
             name = Path(page.file.src_uri).name
             html = (
-                f'<p class="lr-download"><a class="md-button" href="{name}" download>'
+                f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
         return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
+
+
+# Material's search parser compares elements by tag name only, so an excluded <div>
+# stops being excluded at the first nested </div>. Mark the innermost elements instead:
+# the output <div>s of text (which hold one <pre>), prompts, the copy button's text.
+_SEARCH_NOISE = re.compile(
+    r'<(?:div|span) class="(?:[^"]* )?'
+    r'(?:jp-OutputArea-output|jp-InputPrompt|jp-OutputPrompt|clipboard-copy-txt|notice)(?: [^"]*)?"'
+)
 
 
 def _move_lines(cached, blocks) -> None:

@@ -143,22 +143,44 @@ def test_notebook_pages_show_outputs_and_offer_the_executed_notebook(browser, bu
     body = response.text()
     context.close()
     assert outputs > 0, "no cell outputs"
-    assert images and all(w > 0 for w in images), images
+    assert all(w > 0 for w in images), f"an image failed to load: widths {images}"
     assert not problems(report), problems(report)
     notebook = nbformat.reads(body, as_version=4)
     nbformat.validate(notebook)
     executed = [c for c in notebook.cells if c.cell_type == "code" and c.get("outputs")]
     assert executed, "the downloaded notebook has no outputs"
+    plots = [o for c in executed for o in c.outputs if "image/png" in o.get("data", {})]
+    assert len(images) == len(plots), f"{len(plots)} plots in the notebook, {len(images)} shown on the page"
+    source = (ROOT / "docs" / path.rstrip("/")).with_suffix(".py").read_text()
+    if "plt.show()" in source:
+        assert plots, "the notebook shows plots, but none were saved in its outputs"
 
 
 def test_search_indexes_prose_not_outputs_or_proof_dumps(built_site):
     """Readers of similar sites complain that notebook output floods search results."""
+    import html as html_lib
+
     _, site_dir = built_site
     index = json.loads((site_dir / "search" / "search_index.json").read_text())
-    text = " ".join(doc["text"] for doc in index["docs"])
+    text = html_lib.unescape(" ".join(doc["text"] for doc in index["docs"]))
     assert "checked three ways" in text.lower()  # a notebook's prose is searchable
-    assert "worst |code - finite differences|" not in text  # its printed output is not
     assert "SymPy read:" not in text  # nor the per-step proof details
+    assert "Copied!" not in text and "In [1]:" not in text  # nor the notebook chrome
+    assert "Download this notebook" not in text
+    # Every printed line of every executed notebook that is not also in its source
+    # (a print's format string is source, its result is output) must stay out.
+    output_lines = []
+    for notebook in site_dir.glob("notebooks/*/*.ipynb"):
+        cells = json.loads(notebook.read_text())["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells)
+        for cell in cells:
+            for out in cell.get("outputs", []):
+                for line in "".join(out.get("text", [])).splitlines():
+                    if len(line.strip()) > 20 and line.strip() not in source:
+                        output_lines.append(line.strip())
+    assert len(output_lines) > 20, "the notebooks should print something"
+    leaked = [line for line in output_lines if line in text]
+    assert not leaked, f"{len(leaked)} printed lines are in the search index, e.g. {leaked[:3]}"
 
 
 def test_every_page_is_in_the_navigation_in_course_order(built_site):
