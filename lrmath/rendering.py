@@ -63,7 +63,7 @@ def _row(step: Step, with_id: bool = True) -> str:
     )
 
 
-def _step(step: Step) -> str:
+def _step(step: Step, show_reason: bool = True) -> str:
     status = step.proof.status
     label, title = MARKS[status]
     how = [f"line {step.line} of the page"]
@@ -75,7 +75,7 @@ def _step(step: Step) -> str:
         how.append(step.proof.detail)
     if step.proof.seconds:
         how.append(f"time: {step.proof.seconds * 1000:.0f} ms")
-    reason = html.escape(step.reason, quote=False)
+    reason = html.escape(step.reason, quote=False) if show_reason else ""
     if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
         reason = f'<span class="arithmatex">{reason}</span>'
     mark = {"expected-wrong": "wrong"}.get(status, status)
@@ -95,7 +95,9 @@ def render_block(steps: list, labels: dict | None = None) -> str:
     A block with a step marked ``wrong:`` is a "find the wrong step" exercise: it is
     shown first without marks or reasons, and then, in a collapsed solution, with them.
     """
-    body = _link_refs("".join(_step(s) for s in steps), labels or {})
+    # A line "A = B = C   # reason" gives two steps with one reason: say it once.
+    repeated = [i > 0 and (s.line, s.reason) == (steps[i - 1].line, steps[i - 1].reason) for i, s in enumerate(steps)]
+    body = _link_refs("".join(_step(s, not r) for s, r in zip(steps, repeated)), labels or {})
     if not any(s.expect_wrong for s in steps):
         return f'<div class="lr-derivation">{body}</div>'
     bare = "".join(_row(s, with_id=False) for s in steps)

@@ -50,3 +50,11 @@ def test_a_find_the_wrong_step_exercise_hides_the_verdict_until_the_solution():
     assert "lr-mark" not in question and "cross term" not in question
     assert solution.count("lr-mark--wrong") == 1 and solution.count("lr-mark--proven") == 1
     assert "<details" not in exercise.split("lr-solution")[0].replace('<details class="success ', "")
+
+
+def test_a_reason_shared_by_the_steps_of_one_line_is_shown_once():
+    page = "```derivation\nwhere z \\in \\mathbb{R}\n(z + 1)^{2} = (z + 1)(z + 1) = z^{2} + 2z + 1   # expand the square\n```\n"
+    markdown = render_page(check_page(page, "p.md"), page)
+    (block,) = [RENDERED[k] for k in re.findall(r"lrmath-[0-9a-f]+", markdown)]
+    assert block.count('lr-mark--proven') == 2
+    assert block.count("expand the square") == 1
