@@ -291,9 +291,12 @@ class Notation:
         m = re.fullmatch(r"\\mathbb\{R\}\^\{([A-Za-z])\\times([A-Za-z])\}", compact)
         if m:
             return ("matrix", m.group(1), m.group(2))
+        m = re.fullmatch(r"\\\{\\mathbf\{e\}_1,\\(?:dots|ldots),\\mathbf\{e\}_(?:\{([A-Za-z])\}|([A-Za-z]))\\\}", compact)
+        if m:
+            return ("onehot", m.group(1) or m.group(2))
         raise ReadError(
             "unknown domain `" + text + r"`: use \mathbb{R}, \mathbb{N}, (0, 1), \{0, 1\}, "
-            r"\{1, \dots, n\}, \mathbb{R}^{d} or \mathbb{R}^{n \times d}",
+            r"\{1, \dots, n\}, \mathbb{R}^{d}, \mathbb{R}^{n \times d} or \{\mathbf{e}_1, \dots, \mathbf{e}_K\}",
             column,
         )
 
@@ -320,6 +323,10 @@ class Notation:
             length = self._size(kind[1], column)
             base = self._entries(_component_base_name(name))
             self.names[name] = Declared("vector", base, "vector", length=length)
+        elif domain == "onehot":  # a one-hot vector: entries in {0, 1} that sum to 1
+            length = self._size(kind[1], column)
+            base = sp.IndexedBase(_component_base_name(name), integer=True, nonnegative=True)
+            self.names[name] = Declared("vector", base, "onehot", length=length)
         elif domain == "matrix":
             shape = (self._size(kind[1], column), self._size(kind[2], column))
             base = self._entries(_component_base_name(name).lower())
@@ -357,6 +364,10 @@ class Notation:
 
     def finite_symbols(self) -> dict:
         return {d.value: d.finite_values for d in self.names.values() if d.finite_values}
+
+    def one_hot_bases(self) -> dict:
+        r"""The entries of each vector declared in :math:`\{\mathbf{e}_1, \dots, \mathbf{e}_K\}`, with its length."""
+        return {d.value: d.length for d in self.names.values() if d.domain == "onehot"}
 
     def probability_bases(self) -> set:
         out = set()
@@ -747,6 +758,8 @@ class _Parser:
         name, self.pos = _name_of(self.tokens, self.pos)
         if name == "e" and "e" not in self.nt.names:
             return sp.E
+        if name == r"\delta" and name not in self.nt.names and name not in self.bound:
+            return self.kronecker_delta(tok)
         if name in self.bound:
             value = self.bound[name]
             if isinstance(value, sp.Symbol) and self.tok.text == "_":
@@ -770,6 +783,16 @@ class _Parser:
             base = entry.value
             return Mat(entry.shape[0], entry.shape[1], lambda i, j: base[i, j])
         return entry.value
+
+    def kronecker_delta(self, tok: Token):
+        r"""``\delta_{kj}``, an undeclared ``\delta`` with two indices: 1 if k = j, else 0."""
+        if self.tok.text != "_":
+            raise self.error(r"an undeclared \delta is the Kronecker delta and needs two indices, e.g. \delta_{kj}", tok)
+        self.pos += 1
+        indices = self.subscript_indices()
+        if len(indices) != 2:
+            raise self.error(r"the Kronecker delta takes two indices, e.g. \delta_{kj}", tok)
+        return sp.KroneckerDelta(*indices)
 
     def _component_entry(self, name: str):
         """``w`` names the entries of a declared ``\\mathbf{w}``; ``x`` those of ``\\mathbf{X}``."""

@@ -208,3 +208,32 @@ def test_ell_is_a_name():
     n = Notation()
     n.declare(r"\ell \in \mathbb{R}")
     assert read(r"2\ell", n) == 2 * n.names[r"\ell"].value
+
+
+def test_an_undeclared_delta_with_two_indices_is_the_kronecker_delta():
+    n = Notation()
+    n.declare(r"K \in \mathbb{N}")
+    n.declare(r"j, k \in \{1, \dots, K\}")
+    j, k = n.names["j"].value, n.names["k"].value
+    assert read(r"\delta_{kj}", n) == sp.KroneckerDelta(k, j)
+    assert read(r"\delta_{k,j}", n) == sp.KroneckerDelta(k, j)
+    with pytest.raises(ReadError, match="two indices"):
+        read(r"\delta_{k}", n)
+    with pytest.raises(ReadError, match="Kronecker delta"):
+        read(r"\delta + 1", n)
+    declared = Notation()
+    declared.declare(r"\delta \in \mathbb{R}")  # a declared \delta is an ordinary name
+    assert read(r"2\delta", declared) == 2 * declared.names[r"\delta"].value
+
+
+def test_one_hot_domain():
+    n = Notation()
+    n.declare(r"K \in \mathbb{N}")
+    n.declare(r"k \in \{1, \dots, K\}")
+    n.declare(r"\mathbf{y} \in \{\mathbf{e}_1, \dots, \mathbf{e}_{K}\}")
+    entry = read("y_k", n)
+    assert entry.is_integer and entry.is_nonnegative
+    assert n.names[r"\mathbf{y}"].kind == "vector"
+    assert n.one_hot_bases() == {entry.base: n.names["K"].value}
+    with pytest.raises(ReadError, match="must be declared first"):
+        Notation().declare(r"\mathbf{t} \in \{\mathbf{e}_1, \dots, \mathbf{e}_m\}")
