@@ -93,7 +93,7 @@ def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None, o
                 expr = expr.replace(func, lam)
         if indexed:
             expr = expr.replace(
-                lambda e: isinstance(e, sp.Indexed) and e.base in indexed and e not in protect,
+                lambda e: isinstance(e, sp.Indexed) and e.base in indexed and e not in protect and e.base not in protect,
                 lambda e: _indexed_body(e, nt),
             )
         count += 1
@@ -156,7 +156,9 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), on
     """
 
     def derivative(d: sp.Derivative):
-        keep = protect | frozenset(d.variables)
+        # differentiating by an entry z_j makes every entry of z an independent variable:
+        # a definition of the entries (z_k = w_k^T x + b_k) must not be unfolded inside
+        keep = protect | frozenset(d.variables) | frozenset(v.base for v in d.variables if isinstance(v, sp.Indexed))
         inner = evaluate(unfold(d.expr, nt, protect=keep), nt, levels=None, protect=keep)
         out = inner
         for var, count in d.variable_count:

@@ -156,3 +156,16 @@ def test_log_rules_are_allowed_for_arguments_sympy_knows_are_positive(classes):
     assert check(classes, r"\log\left(\frac{e^{z_1}}{\sum_{m=1}^{K} e^{z_m}}\right)",
                  r"z_1 - \log\left(\sum_{m=1}^{K} e^{z_m}\right)").status == "proven"
     assert check(classes, r"\log(t_1 t_2)", r"\log(t_1) + \log(t_2)").status != "proven"
+
+
+def test_differentiating_by_an_entry_keeps_the_other_entries_independent(classes):
+    """Once z_k = w_k x + b_k is defined, d/dz_j still treats every z_m as a variable."""
+    classes.declare(r"d \in \mathbb{N}")
+    classes.declare(r"i \in \{1, \dots, d\}")
+    classes.declare(r"\mathbf{W} \in \mathbb{R}^{K \times d}")
+    classes.declare(r"\mathbf{x} \in \mathbb{R}^{d}")
+    z = sp.IndexedBase("z", real=True)
+    k, i = classes.names["k"].value, classes.names["i"].value
+    classes.indexed_definitions[z] = ((k,), sp.Sum(read(r"w_{ki} x_i", classes), (i, 1, classes.names["d"].value)))
+    softmax = r"\frac{e^{z_1}}{\sum_{m=1}^{K} e^{z_m}}"
+    assert check(classes, rf"\frac{{\partial}}{{\partial z_1}}{softmax}", rf"{softmax}\left(1 - {softmax}\right)").status == "proven"
