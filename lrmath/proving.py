@@ -402,6 +402,10 @@ def _random_value(symbol, rng: random.Random):
         return rng.choice((0, 1))
     if a.get("positive"):
         return rng.uniform(0.05, 0.95)
+    if a.get("nonnegative"):  # declared `s \geq 0`
+        return rng.uniform(0.0, 2.0)
+    if a.get("negative"):  # declared `t < 0`
+        return rng.uniform(-2.0, -0.05)
     return rng.uniform(-2.0, 2.0)
 
 

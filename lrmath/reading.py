@@ -161,6 +161,8 @@ class Declared:
 _DOMAIN_ASSUMPTIONS = {
     "real": {"real": True},
     "positive": {"positive": True},
+    "nonnegative": {"real": True, "nonnegative": True},
+    "negative": {"negative": True},
     "probability": {"positive": True},
     "binary": {"integer": True, "nonnegative": True},
     "natural": {"integer": True, "positive": True},
@@ -228,6 +230,7 @@ class Notation:
         \mathbf{X} \in \mathbb{R}^{n \times d}   a matrix; its entries are x_{ij},
                                                  its rows \mathbf{x}_i
         \lambda > 0               a positive real
+        s \geq 0, t < 0           a real that is not negative; a negative real (for proofs by cases)
 
     >>> nt = Notation()
     >>> nt.declare(r"y, t \in \{0, 1\}")
@@ -260,9 +263,13 @@ class Notation:
             kind = self._domain(rest_text, rel.column + 1)
         elif rel.text == ">" and rest_text == "0":
             kind = ("positive",)
+        elif rel.text in (r"\geq", r"\ge") and rest_text == "0":
+            kind = ("nonnegative",)
+        elif rel.text == "<" and rest_text == "0":
+            kind = ("negative",)
         else:
             raise ReadError(
-                r"a declaration reads `name \in domain` or `name > 0`", rel.column
+                r"a declaration reads `name \in domain`, `name > 0`, `name \geq 0` or `name < 0`", rel.column
             )
         for name, column in names:
             if name in self.names:
@@ -457,7 +464,7 @@ class _Parser:
         if tok.kind == "sym":
             return tok.text in "([{"
         if tok.kind == "cmd":
-            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}")
+            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}", r"\rvert")
         return False
 
     def term(self):
@@ -544,6 +551,9 @@ class _Parser:
             return self.expr_in_group("}")
         if tok.text == r"\{":
             raise self.error(r"braces \{ \} are not grouping here: use ( ) or [ ]")
+        if tok.text == "|":
+            self.pos += 1
+            return self.absolute_value("|", tok)
         if tok.kind == "cmd":
             return self.command(allow_call)
         if tok.kind == "letter":
@@ -571,6 +581,19 @@ class _Parser:
         if cmd == r"\pi":
             self.pos += 1
             return sp.pi
+        if cmd == r"\max":
+            self.pos += 1
+            self.expect("(")
+            first = self.expr()
+            self.expect(",")
+            second = self.expr()
+            self.expect(")")
+            if isinstance(first, (Vec, Mat)) or isinstance(second, (Vec, Mat)):
+                raise self.error(r"\max takes two numbers", tok)
+            return sp.Max(first, second)
+        if cmd == r"\lvert":
+            self.pos += 1
+            return self.absolute_value(r"\rvert", tok)
         if cmd in (r"\sum", r"\prod"):
             return self.big_operator(sp.Sum if cmd == r"\sum" else sp.Product)
         if cmd == r"\lim":
@@ -582,6 +605,22 @@ class _Parser:
         if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text", r"\ell"):
             return self.name(allow_call)
         raise self.error(f"`{cmd}` is not part of the notation the checker reads")
+
+    def absolute_value(self, close: str, tok: Token):
+        r"""``|x|`` or ``\lvert x \rvert``; a bar inside bars is ambiguous and an error."""
+        if close == "|" and getattr(self, "_in_bars", False):
+            raise self.error(r"a bar inside |...| is ambiguous: write \lvert ... \rvert", tok)
+        outer, self._in_bars = getattr(self, "_in_bars", False), close == "|" or getattr(self, "_in_bars", False)
+        try:
+            value = self.expr()
+        finally:
+            self._in_bars = outer
+        if isinstance(value, (Vec, Mat)):
+            raise self.error("the absolute value of a vector is not defined here", tok)
+        if self.tok.text != close:
+            raise self.error(f"expected `{close}` to close the absolute value", tok)
+        self.pos += 1
+        return sp.Abs(value)
 
     def function_argument(self):
         if self.tok.text in ("(", "["):

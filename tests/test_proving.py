@@ -169,3 +169,15 @@ def test_differentiating_by_an_entry_keeps_the_other_entries_independent(classes
     classes.indexed_definitions[z] = ((k,), sp.Sum(read(r"w_{ki} x_i", classes), (i, 1, classes.names["d"].value)))
     softmax = r"\frac{e^{z_1}}{\sum_{m=1}^{K} e^{z_m}}"
     assert check(classes, rf"\frac{{\partial}}{{\partial z_1}}{softmax}", rf"{softmax}\left(1 - {softmax}\right)").status == "proven"
+
+
+def test_cases_by_declared_sign_are_proven_and_checked_at_points_of_that_sign():
+    n = Notation()
+    n.declare(r"s \geq 0")
+    n.declare(r"t < 0")
+    assert check(n, r"\log(1 + e^{s})", r"\max(s, 0) + \log(1 + e^{-|s|})").status == "proven"
+    assert check(n, r"\log(1 + e^{t})", r"\max(t, 0) + \log(1 + e^{-|t|})").status == "proven"
+    # the s-form is false for negative scores: the witness must only use s >= 0 there
+    assert check(n, r"\log(1 + e^{t})", r"t + \log(1 + e^{-|t|})").status == "refuted"
+    _, point = numeric_difference(read("s + t", n), read("t + s", n), n, trials=6)
+    assert point[n.names["s"].value] >= 0 and point[n.names["t"].value] < 0

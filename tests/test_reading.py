@@ -237,3 +237,33 @@ def test_one_hot_domain():
     assert n.one_hot_bases() == {entry.base: n.names["K"].value}
     with pytest.raises(ReadError, match="must be declared first"):
         Notation().declare(r"\mathbf{t} \in \{\mathbf{e}_1, \dots, \mathbf{e}_m\}")
+
+
+def test_sign_declarations_max_and_absolute_value():
+    n = Notation()
+    n.declare(r"s \geq 0")
+    n.declare(r"t < 0")
+    n.declare(r"z \in \mathbb{R}")
+    s, t, z = (n.names[k].value for k in "stz")
+    assert s.is_nonnegative and s.is_real and t.is_negative
+    # SymPy uses the declared signs: these are the two cases of max(z, 0) and |z|
+    assert read(r"\max(s, 0)", n) == s and read(r"|s|", n) == s
+    assert read(r"\max(t, 0)", n) == 0 and read(r"\lvert t \rvert", n) == -t
+    assert read(r"e^{-|z|}", n) == sp.exp(-sp.Abs(z))
+    assert read(r"\max(z, 0)", n) == sp.Max(z, 0)
+
+
+@pytest.mark.parametrize(
+    "tex, words",
+    [
+        (r"|z + |z||", "ambiguous"),
+        (r"|z", "close the absolute value"),
+        (r"\lvert z |", "close the absolute value"),
+        (r"\max(z)", "expected `,`"),
+    ],
+)
+def test_bad_absolute_values_and_max(tex, words):
+    n = Notation()
+    n.declare(r"z \in \mathbb{R}")
+    with pytest.raises(ReadError, match=words):
+        read(tex, n)
