@@ -116,15 +116,16 @@ for name, is_broken, good, bad in searches:
 # %% [markdown]
 # ## Why exactly there
 #
-# Every boundary follows from two constants of float64:
+# Every boundary follows from three facts about float64:
 #
 # - the largest float, $M \approx 1.8 \times 10^{308}$: $e^{z}$ overflows once $z > \log M$;
 # - the smallest positive (subnormal) float, $2^{-1074} \approx 4.9 \times 10^{-324}$:
 #   $e^{z}$ is rounded to 0 once it is below half of it, that is once
 #   $z < \log 2^{-1075} = -1075 \log 2$;
-# - and the spacing of floats just below 1: $1 + u$ rounds to 1 once $u$ is at most half the
-#   distance to the next float above 1, $2^{-53}$, so $1/(1 + e^{-z})$ is exactly 1 once
-#   $e^{-z} \le 2^{-53}$, that is for $z \ge 53 \log 2$.
+# - the spacing of floats near 1: $1 + u$ rounds to 1 once $u$ is at most half the
+#   distance to the next float above 1, that is $u \le 2^{-53}$; so $\sigma(z) = 1/(1 + e^{-z})$
+#   is exactly 1, and $1 - \sigma(z)$ exactly 0, once $e^{-z} \le 2^{-53}$, that is for
+#   $z \ge 53 \log 2$.
 #
 # The cell below predicts each boundary from these constants and checks the search against
 # the prediction.
@@ -165,7 +166,7 @@ for name, is_broken, good, bad in searches:
     beyond = np.linspace(found[name], bad, 1000)
     assert all(is_broken(naive[name](z)) for z in beyond), name
     assert not is_broken(naive[name](np.nextafter(found[name], good))), name
-print("each formula is broken at every one of 1000 scores past its boundary, and fine just before it")
+print("each formula: broken at 1000 scores past its boundary, fine at the float before it")
 
 # %% [markdown]
 # ## The stable versions at the same scores
@@ -174,14 +175,16 @@ print("each formula is broken at every one of 1000 scores past its boundary, and
 # far out, with every NumPy warning turned into an error. Each line uses the identity from
 # the chapters that makes it stable:
 #
-# | quantity | stable form | identity |
-# | --- | --- | --- |
-# | $1 - \sigma(z)$ | `sigmoid(-z)` | $1 - \sigma(z) = \sigma(-z)$ |
-# | $\log(1 - \sigma(z))$ | `log_sigmoid(-z)` | the same, then $\log\sigma = -\log(1 + e^{-z})$ |
-# | $\log(1 + e^{z})$ (where $e^{z}$ overflows) | `log1pexp(z)` | $\max(z, 0) + \log(1 + e^{-\lvert z\rvert})$ |
-# | $\log\sigma(z)$ | `log_sigmoid(z)` | $-\bigl(\max(-z, 0) + \log(1 + e^{-\lvert z\rvert})\bigr)$ |
-# | softmax | `softmax` | shift by the largest score |
-# | categorical cross-entropy | `categorical_cross_entropy` | log-sum-exp, shifted, minus the true score |
+# - $1 - \sigma(z)$ is `sigmoid(-z)`, by $1 - \sigma(z) = \sigma(-z)$;
+# - $\log(1 - \sigma(z))$ is `log_sigmoid(-z)`, by the same identity and
+#   $\log\sigma(z) = -\log(1 + e^{-z})$;
+# - $\log(1 + e^{z})$, whose $e^{z}$ overflows, is `log1pexp(z)`, computed as
+#   $\max(z, 0) + \log(1 + e^{-|z|})$;
+# - $\log\sigma(z)$ is `log_sigmoid(z)`, computed as $-\bigl(\max(-z, 0) + \log(1 + e^{-|z|})\bigr)$;
+# - the softmax is `softmax`, shifted by the largest score;
+# - the categorical cross-entropy and the log-sum-exp come from `categorical_cross_entropy`: the
+#   shifted log-sum-exp minus the true class's score (for 1000 equal scores $t$ the loss is
+#   $\log 1000$, so the log-sum-exp is $t$ plus the loss).
 #
 # The references are computed with mpmath at 50 significant digits, from the defining
 # formulas, with no trick at all: mpmath's exponent range is practically unlimited, so
@@ -196,13 +199,23 @@ def exact_softmax(scores):
     return [e / mpmath.fsum(exps) for e in exps]
 
 
+def exact_sigmoid(z):
+    return 1 / (1 + mpmath.exp(-mp(z)))
+
+
 stable = {  # name: (lrmath function of the score, exact reference)
-    "1 - sigma(z)": (lambda z: lrmath.sigmoid(-z), lambda z: 1 - 1 / (1 + mpmath.exp(-mp(z)))),
-    "log(1 - sigma(z))": (lambda z: lrmath.log_sigmoid(-z), lambda z: mpmath.log(1 - 1 / (1 + mpmath.exp(-mp(z))))),
-    "log(1 + exp(z))": (lrmath.log1pexp, lambda z: mpmath.log(1 + mpmath.exp(mp(z)))),
-    "log sigma(z)": (lrmath.log_sigmoid, lambda z: mpmath.log(1 / (1 + mpmath.exp(-mp(z))))),
-    "softmax([t, 0])": (lambda t: lrmath.softmax([t, 0.0]), lambda t: exact_softmax([t, 0.0])),
-    "softmax([t, t, t])": (lambda t: lrmath.softmax([t, t, t]), lambda t: exact_softmax([t, t, t])),
+    "1 - sigma(z)": (lambda z: lrmath.sigmoid(-z),
+                     lambda z: 1 - exact_sigmoid(z)),
+    "log(1 - sigma(z))": (lambda z: lrmath.log_sigmoid(-z),
+                          lambda z: mpmath.log(1 - exact_sigmoid(z))),
+    "log(1 + exp(z))": (lrmath.log1pexp,
+                        lambda z: mpmath.log(1 + mpmath.exp(mp(z)))),
+    "log sigma(z)": (lrmath.log_sigmoid,
+                     lambda z: mpmath.log(exact_sigmoid(z))),
+    "softmax([t, 0])": (lambda t: lrmath.softmax([t, 0.0]),
+                        lambda t: exact_softmax([t, 0.0])),
+    "softmax([t, t, t])": (lambda t: lrmath.softmax([t, t, t]),
+                           lambda t: exact_softmax([t, t, t])),
     "CCE([0, t], class 0)": (lambda t: lrmath.categorical_cross_entropy([0], [[0.0, t]]),
                              lambda t: -mpmath.log(exact_softmax([0.0, t])[0])),
     "logsumexp(1000 x [t])": (lambda t: t + lrmath.categorical_cross_entropy([0], np.full((1, 1000), t)),
@@ -231,13 +244,14 @@ for name, (function, exact) in stable.items():
     for z in (found[name], 2 * found[name]):
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a warning would stop the notebook here
-            # overflow, 0/0 and log 0 raise; underflow is allowed: rounding e^-1400 to 0 is correct
+            # overflow, 0/0 and log 0 raise; underflow may happen (e^-1400 -> 0 is right)
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 value = function(z)
         assert np.all(np.isfinite(value)), (name, z, value)
         err = error_in_eps(value, exact(z))
         worst = max(worst, err)
-        print(f"{name:<22} {z:>9.3f}  {show(naive[name](z)):>16}  {show(value):>22}  {err:>5.2f} eps")
+        print(f"{name:<22} {z:>9.3f}  {show(naive[name](z)):>16}  {show(value):>22}  "
+              f"{err:>5.2f} eps")
 print(f"\nworst relative error of the stable versions: {worst:.2f} eps")
 assert worst <= 2
 
@@ -259,8 +273,9 @@ assert worst <= 2
 
 # %%
 grid = np.linspace(0.0, 40.0, 401)
-naive_error = [error_in_eps(naive["1 - sigma(z)"](z), stable["1 - sigma(z)"][1](z)) * eps for z in grid]
-stable_error = [error_in_eps(lrmath.sigmoid(-z), stable["1 - sigma(z)"][1](z)) * eps for z in grid]
+exact_gap = stable["1 - sigma(z)"][1]  # 1 - sigma(z), to 50 digits
+naive_error = [error_in_eps(naive["1 - sigma(z)"](z), exact_gap(z)) * eps for z in grid]
+stable_error = [error_in_eps(lrmath.sigmoid(-z), exact_gap(z)) * eps for z in grid]
 
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 ax.semilogy(grid, np.maximum(naive_error, eps / 10), label=r"naive: $1 - 1/(1 + e^{-z})$")
@@ -284,7 +299,7 @@ plt.show()
 
 # %%
 def loses_half_the_digits(z):
-    return error_in_eps(naive["1 - sigma(z)"](z), stable["1 - sigma(z)"][1](z)) * eps > 1e-8
+    return error_in_eps(naive["1 - sigma(z)"](z), exact_gap(z)) * eps > 1e-8
 
 
 half, _ = first_bad(loses_half_the_digits, 1.0, 36.0)
