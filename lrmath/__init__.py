@@ -15,6 +15,7 @@ from lrmath.datasets import load_breast_cancer
 from lrmath.fitting import ConvergenceWarning, FitResult, SeparableDataWarning, fit
 from lrmath.numerics import bce, bce_from_proba, log1pexp, log_sigmoid, sigmoid
 from lrmath.objective import hessian, loss_and_grad, predict, predict_proba
+from lrmath.softmax import categorical_cross_entropy, log_softmax, softmax
 
 __all__ = [
     "sigmoid",
@@ -22,6 +23,9 @@ __all__ = [
     "log1pexp",
     "bce",
     "bce_from_proba",
+    "softmax",
+    "log_softmax",
+    "categorical_cross_entropy",
     "loss_and_grad",
     "hessian",
     "predict_proba",

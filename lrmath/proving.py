@@ -93,7 +93,7 @@ def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None, o
                 expr = expr.replace(func, lam)
         if indexed:
             expr = expr.replace(
-                lambda e: isinstance(e, sp.Indexed) and e.base in indexed and e not in protect,
+                lambda e: isinstance(e, sp.Indexed) and e.base in indexed and e not in protect and e.base not in protect,
                 lambda e: _indexed_body(e, nt),
             )
         count += 1
@@ -156,7 +156,9 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), on
     """
 
     def derivative(d: sp.Derivative):
-        keep = protect | frozenset(d.variables)
+        # differentiating by an entry z_j makes every entry of z an independent variable:
+        # a definition of the entries (z_k = w_k^T x + b_k) must not be unfolded inside
+        keep = protect | frozenset(d.variables) | frozenset(v.base for v in d.variables if isinstance(v, sp.Indexed))
         inner = evaluate(unfold(d.expr, nt, protect=keep), nt, levels=None, protect=keep)
         out = inner
         for var, count in d.variable_count:
@@ -190,6 +192,49 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), on
 # --------------------------------------------------------------------------------------
 # Strategies: each returns True only for an exact zero
 # --------------------------------------------------------------------------------------
+
+def _sums_normalised(expr, nt: Notation):
+    r"""Rewrite every sum over one index into a canonical, exact form.
+
+    The summand is expanded into terms; in each term the factors free of the index are
+    moved in front of the sum, a Kronecker delta :math:`\delta_{kj}` picks the term
+    :math:`k = j` (when :math:`j` is declared over the sum's range), a constant summand
+    gives its count, and :math:`\sum_k y_k = 1` is used for a vector declared one-hot,
+    :math:`\{\mathbf{e}_1, \dots, \mathbf{e}_K\}`. Each rule is an identity, so the
+    result equals ``expr``.
+    """
+    if not expr.has(sp.Sum):
+        return expr
+    ranges = nt.index_ranges()
+    one_hot = nt.one_hot_bases()
+    # e^{a + b} = e^{a} e^{b}, but e^{sum} stays a power: SymPy's expand would make it a Product
+    expr = _split_exponentials(expr)
+
+    def rewrite(total):
+        if len(total.limits) != 1:
+            return total
+        k, lo, hi = total.limits[0]
+        out = []
+        for term in sp.Add.make_args(sp.expand(total.function, power_exp=False)):
+            factors = sp.Mul.make_args(term)
+            deltas = [f for f in factors if isinstance(f, sp.KroneckerDelta) and k in f.args]
+            if len(deltas) == 1:
+                (other,) = set(deltas[0].args) - {k} or {k}
+                if ranges.get(other) == (lo, hi):
+                    out.append((term / deltas[0]).xreplace({k: other}))
+                    continue
+            constant = sp.Mul(*[f for f in factors if not f.has(k)])
+            varying = sp.Mul(*[f for f in factors if f.has(k)])
+            if varying == 1:
+                out.append(constant * (hi - lo + 1))
+            elif lo == 1 and isinstance(varying, sp.Indexed) and varying.indices == (k,) and one_hot.get(varying.base) == hi:
+                out.append(constant)  # the entries of a one-hot vector sum to 1
+            else:
+                out.append(constant * sp.Sum(varying, (k, lo, hi)))
+        return sp.Add(*out)
+
+    return _canonical_dummies(expr.replace(lambda e: isinstance(e, sp.Sum), rewrite))
+
 
 def _summands_simplified(expr):
     """Merge sums over the same range into one sum, and cancel inside it.
@@ -226,6 +271,8 @@ def _log_rules_allowed(expr, nt: Notation) -> bool:
         if d.kind == "index":  # only ever a subscript inside a log
             safe.add(d.value.name)
     for log in expr.atoms(sp.log):
+        if log.args[0].is_positive is True or sp.together(log.args[0]).is_positive is True:
+            continue  # e.g. e^{z_k} / \sum_m e^{z_m}, or 1 - 1/(1 + e^{t}) = e^{t}/(1 + e^{t}), for real z, t
         for s in log.args[0].free_symbols:
             if isinstance(s, sp.Indexed):  # judged by its base, below
                 continue
@@ -264,12 +311,17 @@ _CHEAP = (
 )
 
 
-def _cheap_zero(diff) -> str | None:
+def _cheap_zero(diff, nt: Notation | None = None) -> str | None:
     if diff == 0:
         return "the two sides are identical"
     methods = list(_CHEAP)
     if diff.has(sp.Sum):  # merging sums first keeps expand and cancel away from huge sums
         methods.insert(0, ("merging the sums and cancelling in the summand", _summands_simplified))
+        if nt is not None:
+            methods.append((
+                "moving constant factors out of the sums (and the rules of the sums' index), then cancel",
+                lambda e: sp.cancel(sp.together(_sums_normalised(e, nt))),
+            ))
     for name, method in methods:
         try:
             if method(diff) == 0:
@@ -279,18 +331,48 @@ def _cheap_zero(diff) -> str | None:
     return None
 
 
+def _simplifies_to_zero(expr) -> bool:
+    """``simplify(expr) == 0``; a crash inside SymPy (it happens on some sums) is not a proof."""
+    try:
+        return sp.count_ops(expr) < 400 and sp.simplify(expr) == 0
+    except (StopIteration, RuntimeError, TypeError, NotImplementedError, sp.PolynomialError):
+        return False
+
+
+def _split_exponentials(expr):
+    """:math:`e^{a + b} \to e^{a} e^{b}` (and :math:`e^{-a} = 1/e^{a}` for the polynomial algebra)."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.exp) and isinstance(e.args[0], sp.Add),
+        lambda e: sp.Mul(*[sp.exp(a) for a in e.args[0].args]),
+    )
+
+
+def _log_arguments_normalised(expr):
+    """Write the argument of every logarithm as one reduced fraction (an equal expression)."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.log),
+        lambda e: sp.log(sp.cancel(sp.together(_split_exponentials(e.args[0])))),
+    )
+
+
 def _zero(diff, nt: Notation) -> str | None:
     """Try harder (log rules, then ``simplify``) to show ``diff == 0`` exactly."""
-    method = _cheap_zero(diff)
+    method = _cheap_zero(diff, nt)
     if method:
         return method
+    if diff.has(sp.log):
+        try:
+            if sp.cancel(sp.together(_log_arguments_normalised(diff))) == 0:
+                return "each logarithm's argument reduced to one fraction, then cancel = 0"
+        except (TypeError, NotImplementedError, sp.PolynomialError):
+            pass
     if diff.has(sp.log) and _log_rules_allowed(diff, nt):
         expanded = sp.expand_log(diff.doit() if diff.has(sp.Product) else diff, force=True)
         if expanded.has(sp.Sum) or expanded.has(sp.Product):
             expanded = _summands_simplified(sp.expand_log(expanded, force=True))
-        if _cheap_zero(expanded) or (sp.count_ops(expanded) < 400 and sp.simplify(expanded) == 0):
+        if _cheap_zero(expanded, nt) or _simplifies_to_zero(expanded):
             return "log rules (valid: every log argument is positive), then simplify = 0"
-    if sp.count_ops(diff) < 400 and sp.simplify(diff) == 0:
+    if _simplifies_to_zero(diff):
         return "simplify(lhs - rhs) = 0"
     return None
 
@@ -320,6 +402,10 @@ def _random_value(symbol, rng: random.Random):
         return rng.choice((0, 1))
     if a.get("positive"):
         return rng.uniform(0.05, 0.95)
+    if a.get("nonnegative"):  # declared `s \geq 0`
+        return rng.uniform(0.0, 2.0)
+    if a.get("negative"):  # declared `t < 0`
+        return rng.uniform(-2.0, -0.05)
     return rng.uniform(-2.0, 2.0)
 
 
@@ -330,8 +416,9 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
     Returns ``(None, None)`` when the expressions cannot be evaluated.
     """
     rng = random.Random(seed)
-    full_l = evaluate(lhs, nt, levels=None)
-    full_r = evaluate(rhs, nt, levels=None)
+    # bound indices renamed, so that giving a free index a value never touches a sum's own index
+    full_l = _canonical_dummies(evaluate(lhs, nt, levels=None))
+    full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
     worst, worst_point = 0.0, None
     for _ in range(trials):
@@ -347,8 +434,13 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
         indexed = set().union(*(e.atoms(sp.Indexed) for e in exprs))
         for s in sorted(free, key=str):
             point[s] = _random_value(s, rng)
+        one_hot = nt.one_hot_bases()
+        hot = {base: rng.randint(1, int(size.xreplace(point))) for base, size in one_hot.items()}
         for s in sorted(indexed, key=str):
-            point[s] = _random_value(s.base, rng)
+            if s.base in one_hot and all(i.is_Integer for i in s.indices):
+                point[s] = int(s.indices[0] == hot[s.base])  # a one-hot vector: e_hot
+            else:
+                point[s] = _random_value(s.base, rng)
         try:
             values = [complex(sp.N(e.xreplace(point), 20)) for e in exprs]
         except (TypeError, ValueError):
@@ -456,7 +548,7 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
             levels = []
             proof.detail = f"SymPy could not evaluate the step: {exc}"
         # cheap methods at every level first, then the expensive ones
-        for attempt in (_cheap_zero, lambda d: _zero(d, nt) or _cases(d, nt)):
+        for attempt in (lambda d: _cheap_zero(d, nt), lambda d: _zero(d, nt) or _cases(d, nt)):
             for where, a, b in levels:
                 method = "the two sides are identical" if a == b else attempt(a - b)
                 if method:

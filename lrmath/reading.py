@@ -161,6 +161,8 @@ class Declared:
 _DOMAIN_ASSUMPTIONS = {
     "real": {"real": True},
     "positive": {"positive": True},
+    "nonnegative": {"real": True, "nonnegative": True},
+    "negative": {"negative": True},
     "probability": {"positive": True},
     "binary": {"integer": True, "nonnegative": True},
     "natural": {"integer": True, "positive": True},
@@ -228,6 +230,7 @@ class Notation:
         \mathbf{X} \in \mathbb{R}^{n \times d}   a matrix; its entries are x_{ij},
                                                  its rows \mathbf{x}_i
         \lambda > 0               a positive real
+        s \geq 0, t < 0           a real that is not negative; a negative real (for proofs by cases)
 
     >>> nt = Notation()
     >>> nt.declare(r"y, t \in \{0, 1\}")
@@ -260,9 +263,13 @@ class Notation:
             kind = self._domain(rest_text, rel.column + 1)
         elif rel.text == ">" and rest_text == "0":
             kind = ("positive",)
+        elif rel.text in (r"\geq", r"\ge") and rest_text == "0":
+            kind = ("nonnegative",)
+        elif rel.text == "<" and rest_text == "0":
+            kind = ("negative",)
         else:
             raise ReadError(
-                r"a declaration reads `name \in domain` or `name > 0`", rel.column
+                r"a declaration reads `name \in domain`, `name > 0`, `name \geq 0` or `name < 0`", rel.column
             )
         for name, column in names:
             if name in self.names:
@@ -291,9 +298,12 @@ class Notation:
         m = re.fullmatch(r"\\mathbb\{R\}\^\{([A-Za-z])\\times([A-Za-z])\}", compact)
         if m:
             return ("matrix", m.group(1), m.group(2))
+        m = re.fullmatch(r"\\\{\\mathbf\{e\}_1,\\(?:dots|ldots),\\mathbf\{e\}_(?:\{([A-Za-z])\}|([A-Za-z]))\\\}", compact)
+        if m:
+            return ("onehot", m.group(1) or m.group(2))
         raise ReadError(
             "unknown domain `" + text + r"`: use \mathbb{R}, \mathbb{N}, (0, 1), \{0, 1\}, "
-            r"\{1, \dots, n\}, \mathbb{R}^{d} or \mathbb{R}^{n \times d}",
+            r"\{1, \dots, n\}, \mathbb{R}^{d}, \mathbb{R}^{n \times d} or \{\mathbf{e}_1, \dots, \mathbf{e}_K\}",
             column,
         )
 
@@ -320,6 +330,10 @@ class Notation:
             length = self._size(kind[1], column)
             base = self._entries(_component_base_name(name))
             self.names[name] = Declared("vector", base, "vector", length=length)
+        elif domain == "onehot":  # a one-hot vector: entries in {0, 1} that sum to 1
+            length = self._size(kind[1], column)
+            base = sp.IndexedBase(_component_base_name(name), integer=True, nonnegative=True)
+            self.names[name] = Declared("vector", base, "onehot", length=length)
         elif domain == "matrix":
             shape = (self._size(kind[1], column), self._size(kind[2], column))
             base = self._entries(_component_base_name(name).lower())
@@ -357,6 +371,10 @@ class Notation:
 
     def finite_symbols(self) -> dict:
         return {d.value: d.finite_values for d in self.names.values() if d.finite_values}
+
+    def one_hot_bases(self) -> dict:
+        r"""The entries of each vector declared in :math:`\{\mathbf{e}_1, \dots, \mathbf{e}_K\}`, with its length."""
+        return {d.value: d.length for d in self.names.values() if d.domain == "onehot"}
 
     def probability_bases(self) -> set:
         out = set()
@@ -446,7 +464,7 @@ class _Parser:
         if tok.kind == "sym":
             return tok.text in "([{"
         if tok.kind == "cmd":
-            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}")
+            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}", r"\rvert")
         return False
 
     def term(self):
@@ -533,6 +551,9 @@ class _Parser:
             return self.expr_in_group("}")
         if tok.text == r"\{":
             raise self.error(r"braces \{ \} are not grouping here: use ( ) or [ ]")
+        if tok.text == "|":
+            self.pos += 1
+            return self.absolute_value("|", tok)
         if tok.kind == "cmd":
             return self.command(allow_call)
         if tok.kind == "letter":
@@ -560,6 +581,19 @@ class _Parser:
         if cmd == r"\pi":
             self.pos += 1
             return sp.pi
+        if cmd == r"\max":
+            self.pos += 1
+            self.expect("(")
+            first = self.expr()
+            self.expect(",")
+            second = self.expr()
+            self.expect(")")
+            if isinstance(first, (Vec, Mat)) or isinstance(second, (Vec, Mat)):
+                raise self.error(r"\max takes two numbers", tok)
+            return sp.Max(first, second)
+        if cmd == r"\lvert":
+            self.pos += 1
+            return self.absolute_value(r"\rvert", tok)
         if cmd in (r"\sum", r"\prod"):
             return self.big_operator(sp.Sum if cmd == r"\sum" else sp.Product)
         if cmd == r"\lim":
@@ -571,6 +605,22 @@ class _Parser:
         if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text", r"\ell"):
             return self.name(allow_call)
         raise self.error(f"`{cmd}` is not part of the notation the checker reads")
+
+    def absolute_value(self, close: str, tok: Token):
+        r"""``|x|`` or ``\lvert x \rvert``; a bar inside bars is ambiguous and an error."""
+        if close == "|" and getattr(self, "_in_bars", False):
+            raise self.error(r"a bar inside |...| is ambiguous: write \lvert ... \rvert", tok)
+        outer, self._in_bars = getattr(self, "_in_bars", False), close == "|" or getattr(self, "_in_bars", False)
+        try:
+            value = self.expr()
+        finally:
+            self._in_bars = outer
+        if isinstance(value, (Vec, Mat)):
+            raise self.error("the absolute value of a vector is not defined here", tok)
+        if self.tok.text != close:
+            raise self.error(f"expected `{close}` to close the absolute value", tok)
+        self.pos += 1
+        return sp.Abs(value)
 
     def function_argument(self):
         if self.tok.text in ("(", "["):
@@ -747,6 +797,8 @@ class _Parser:
         name, self.pos = _name_of(self.tokens, self.pos)
         if name == "e" and "e" not in self.nt.names:
             return sp.E
+        if name == r"\delta" and name not in self.nt.names and name not in self.bound:
+            return self.kronecker_delta(tok)
         if name in self.bound:
             value = self.bound[name]
             if isinstance(value, sp.Symbol) and self.tok.text == "_":
@@ -770,6 +822,16 @@ class _Parser:
             base = entry.value
             return Mat(entry.shape[0], entry.shape[1], lambda i, j: base[i, j])
         return entry.value
+
+    def kronecker_delta(self, tok: Token):
+        r"""``\delta_{kj}``, an undeclared ``\delta`` with two indices: 1 if k = j, else 0."""
+        if self.tok.text != "_":
+            raise self.error(r"an undeclared \delta is the Kronecker delta and needs two indices, e.g. \delta_{kj}", tok)
+        self.pos += 1
+        indices = self.subscript_indices()
+        if len(indices) != 2:
+            raise self.error(r"the Kronecker delta takes two indices, e.g. \delta_{kj}", tok)
+        return sp.KroneckerDelta(*indices)
 
     def _component_entry(self, name: str):
         """``w`` names the entries of a declared ``\\mathbf{w}``; ``x`` those of ``\\mathbf{X}``."""

@@ -99,3 +99,85 @@ def test_a_wrong_limit_is_refuted_even_when_marked_numeric(nt):
     for wrong in ("5", r"-\infty"):
         proof = check(nt, r"\lim_{\hat{y} \to 0^+} -\log\hat{y}", wrong, numeric_reason="only a test")
         assert proof.status == "refuted", (wrong, proof)
+
+
+@pytest.fixture
+def classes():
+    n = Notation()
+    n.declare(r"K \in \mathbb{N}")
+    n.declare(r"j, k, m \in \{1, \dots, K\}")
+    n.declare(r"z, c \in \mathbb{R}")
+    n.declare(r"\mathbf{y} \in \{\mathbf{e}_1, \dots, \mathbf{e}_K\}")
+    n.declare(r"\mathbf{t} \in \mathbb{R}^{K}")
+    return n
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        # constant factors leave a sum; a Kronecker delta picks one term
+        (r"\sum_{k=1}^{K} \frac{e^{z_k}}{\sum_{m=1}^{K} e^{z_m}}", "1"),
+        (r"\sum_{k=1}^{K} t_k \delta_{kj}", "t_j"),
+        (r"\sum_{m=1}^{K} e^{z_m + c}", r"e^{c}\sum_{m=1}^{K} e^{z_m}"),
+        # the one fact a one-hot vector adds: its entries sum to 1
+        (r"\sum_{k=1}^{K} y_k", "1"),
+        (r"-\sum_{k=1}^{K} y_k (\delta_{kj} - c)", "c - y_j"),
+        # logarithms whose arguments are equal fractions
+        (r"\log\left(\frac{e^{z_1}}{e^{z_1} + e^{z_2}}\right)", r"\log\left(\frac{1}{1 + e^{z_2 - z_1}}\right)"),
+    ],
+)
+def test_sum_and_class_steps_are_proven(classes, lhs, rhs):
+    proof = check(classes, lhs, rhs)
+    assert proof.status == "proven", proof
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        (r"\sum_{k=1}^{K} t_k", "1"),  # an ordinary vector's entries need not sum to 1
+        (r"\sum_{k=1}^{K} y_k", "0"),
+        (r"\sum_{k=1}^{K} t_k \delta_{kj}", "t_k"),
+        (r"\log(e^{z_1} + e^{z_2})", r"z_1 + \log(e^{z_2})"),
+    ],
+)
+def test_wrong_sum_steps_are_refuted(classes, lhs, rhs):
+    assert check(classes, lhs, rhs).status == "refuted"
+
+
+def test_random_points_give_one_hot_vectors_one_hot_values(classes):
+    """Otherwise a true step that uses sum_k y_k = 1 would be 'refuted' by the witness."""
+    gap, point = numeric_difference(read(r"\sum_{k=1}^{K} y_k", classes), sp.Integer(1), classes, trials=8)
+    assert gap == 0
+    values = [v for s, v in point.items() if isinstance(s, sp.Indexed) and str(s.base) == "y"]
+    assert sorted(values) == [0] * (len(values) - 1) + [1]
+
+
+def test_log_rules_are_allowed_for_arguments_sympy_knows_are_positive(classes):
+    assert check(classes, r"\log\left(\frac{e^{z_1}}{\sum_{m=1}^{K} e^{z_m}}\right)",
+                 r"z_1 - \log\left(\sum_{m=1}^{K} e^{z_m}\right)").status == "proven"
+    assert check(classes, r"\log(t_1 t_2)", r"\log(t_1) + \log(t_2)").status != "proven"
+
+
+def test_differentiating_by_an_entry_keeps_the_other_entries_independent(classes):
+    """Once z_k = w_k x + b_k is defined, d/dz_j still treats every z_m as a variable."""
+    classes.declare(r"d \in \mathbb{N}")
+    classes.declare(r"i \in \{1, \dots, d\}")
+    classes.declare(r"\mathbf{W} \in \mathbb{R}^{K \times d}")
+    classes.declare(r"\mathbf{x} \in \mathbb{R}^{d}")
+    z = sp.IndexedBase("z", real=True)
+    k, i = classes.names["k"].value, classes.names["i"].value
+    classes.indexed_definitions[z] = ((k,), sp.Sum(read(r"w_{ki} x_i", classes), (i, 1, classes.names["d"].value)))
+    softmax = r"\frac{e^{z_1}}{\sum_{m=1}^{K} e^{z_m}}"
+    assert check(classes, rf"\frac{{\partial}}{{\partial z_1}}{softmax}", rf"{softmax}\left(1 - {softmax}\right)").status == "proven"
+
+
+def test_cases_by_declared_sign_are_proven_and_checked_at_points_of_that_sign():
+    n = Notation()
+    n.declare(r"s \geq 0")
+    n.declare(r"t < 0")
+    assert check(n, r"\log(1 + e^{s})", r"\max(s, 0) + \log(1 + e^{-|s|})").status == "proven"
+    assert check(n, r"\log(1 + e^{t})", r"\max(t, 0) + \log(1 + e^{-|t|})").status == "proven"
+    # the s-form is false for negative scores: the witness must only use s >= 0 there
+    assert check(n, r"\log(1 + e^{t})", r"t + \log(1 + e^{-|t|})").status == "refuted"
+    _, point = numeric_difference(read("s + t", n), read("t + s", n), n, trials=6)
+    assert point[n.names["s"].value] >= 0 and point[n.names["t"].value] < 0

@@ -208,3 +208,62 @@ def test_ell_is_a_name():
     n = Notation()
     n.declare(r"\ell \in \mathbb{R}")
     assert read(r"2\ell", n) == 2 * n.names[r"\ell"].value
+
+
+def test_an_undeclared_delta_with_two_indices_is_the_kronecker_delta():
+    n = Notation()
+    n.declare(r"K \in \mathbb{N}")
+    n.declare(r"j, k \in \{1, \dots, K\}")
+    j, k = n.names["j"].value, n.names["k"].value
+    assert read(r"\delta_{kj}", n) == sp.KroneckerDelta(k, j)
+    assert read(r"\delta_{k,j}", n) == sp.KroneckerDelta(k, j)
+    with pytest.raises(ReadError, match="two indices"):
+        read(r"\delta_{k}", n)
+    with pytest.raises(ReadError, match="Kronecker delta"):
+        read(r"\delta + 1", n)
+    declared = Notation()
+    declared.declare(r"\delta \in \mathbb{R}")  # a declared \delta is an ordinary name
+    assert read(r"2\delta", declared) == 2 * declared.names[r"\delta"].value
+
+
+def test_one_hot_domain():
+    n = Notation()
+    n.declare(r"K \in \mathbb{N}")
+    n.declare(r"k \in \{1, \dots, K\}")
+    n.declare(r"\mathbf{y} \in \{\mathbf{e}_1, \dots, \mathbf{e}_{K}\}")
+    entry = read("y_k", n)
+    assert entry.is_integer and entry.is_nonnegative
+    assert n.names[r"\mathbf{y}"].kind == "vector"
+    assert n.one_hot_bases() == {entry.base: n.names["K"].value}
+    with pytest.raises(ReadError, match="must be declared first"):
+        Notation().declare(r"\mathbf{t} \in \{\mathbf{e}_1, \dots, \mathbf{e}_m\}")
+
+
+def test_sign_declarations_max_and_absolute_value():
+    n = Notation()
+    n.declare(r"s \geq 0")
+    n.declare(r"t < 0")
+    n.declare(r"z \in \mathbb{R}")
+    s, t, z = (n.names[k].value for k in "stz")
+    assert s.is_nonnegative and s.is_real and t.is_negative
+    # SymPy uses the declared signs: these are the two cases of max(z, 0) and |z|
+    assert read(r"\max(s, 0)", n) == s and read(r"|s|", n) == s
+    assert read(r"\max(t, 0)", n) == 0 and read(r"\lvert t \rvert", n) == -t
+    assert read(r"e^{-|z|}", n) == sp.exp(-sp.Abs(z))
+    assert read(r"\max(z, 0)", n) == sp.Max(z, 0)
+
+
+@pytest.mark.parametrize(
+    "tex, words",
+    [
+        (r"|z + |z||", "ambiguous"),
+        (r"|z", "close the absolute value"),
+        (r"\lvert z |", "close the absolute value"),
+        (r"\max(z)", "expected `,`"),
+    ],
+)
+def test_bad_absolute_values_and_max(tex, words):
+    n = Notation()
+    n.declare(r"z \in \mathbb{R}")
+    with pytest.raises(ReadError, match=words):
+        read(tex, n)
