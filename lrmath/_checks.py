@@ -25,8 +25,8 @@ def finite(array: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} contains {kind} (first at index {position if len(position) > 1 else position[0]})")
 
 
-def check_X(X, name: str = "X") -> np.ndarray:
-    """A 2-D, finite, non-empty float64 matrix of shape (n, d)."""
+def check_X(X, name: str = "X", values: bool = True) -> np.ndarray:
+    """A 2-D, non-empty float64 matrix of shape (n, d); finite, unless ``values`` is false."""
     X = as_float_array(X, name)
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n_samples, n_features), got shape {X.shape}")
@@ -34,18 +34,22 @@ def check_X(X, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} has no rows (shape {X.shape})")
     if X.shape[1] == 0:
         raise ValueError(f"{name} has no columns (shape {X.shape})")
-    finite(X, name)
+    if values:
+        finite(X, name)
     return X
 
 
-def check_labels(y, name: str = "y", n: int | None = None, other: str = "X has") -> np.ndarray:
-    """A 1-D float64 vector of 0s and 1s, of length ``n`` if given (``other``: what has n)."""
+def check_labels(y, name: str = "y", n: int | None = None, other: str = "X has", values: bool = True) -> np.ndarray:
+    """A 1-D float64 vector of length ``n`` if given (``other``: what has n), of 0s and 1s
+    unless ``values`` is false."""
     y = as_float_array(y, name)
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per example), got shape {y.shape}")
     if n is not None and y.shape[0] != n:
         rows = "rows" if other == "X has" else "entries"
         raise ValueError(f"{name} has {y.shape[0]} labels but {other} {n} {rows}")
+    if not values:
+        return y
     finite(y, name)
     found = np.unique(y)
     if not np.all((found == 0) | (found == 1)):

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrmath._checks import check_labels, check_penalty, check_X
-from lrmath.objective import _loss_and_residual
+from lrmath.objective import accumulate, block_rows
 
 __all__ = ["fit", "FitResult", "ConvergenceWarning", "SeparableDataWarning"]
 
@@ -99,24 +99,20 @@ class _Problem:
     """:math:`J` and its derivatives as functions of :math:`\\theta = (w, b)`; remembers the last point."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, l2: float):
-        self.X, self.y, self.l2 = X, y, l2
+        self.X, self.y, self.l2 = np.ascontiguousarray(X), y, l2  # row blocks are contiguous
         self.n, self.d = X.shape
         self.sign = 2.0 * y - 1.0
         self.separable = False
 
-    def scores(self, theta: np.ndarray) -> np.ndarray:
-        z = self.X @ theta[:-1]
-        z += theta[-1]
-        return z
-
     def value_grad(self, theta: np.ndarray, z: np.ndarray | None = None):
-        z = self.scores(theta) if z is None else z
-        loss, r = _loss_and_residual(z, self.y)
-        g = np.empty_like(theta)
-        g[:-1] = self.X.T @ r
-        g[:-1] /= self.n
-        g[-1] = r.mean()
+        """J, its gradient and the scores; reuses the scores ``z`` of ``theta`` if given."""
         w = theta[:-1]
+        loss, gw, gb, z, _ = accumulate(self.X, self.y, w, theta[-1], z)
+        g = np.empty_like(theta)
+        g[:-1] = gw
+        g[-1] = gb
+        g /= self.n
+        loss /= self.n
         if self.l2:
             loss += 0.5 * self.l2 * float(w @ w)
             g[:-1] += self.l2 * w
@@ -125,19 +121,24 @@ class _Problem:
         return loss, g, z
 
     def value(self, theta: np.ndarray):
-        z = self.scores(theta)
-        loss, _ = _loss_and_residual(z, self.y)
+        w = theta[:-1]
+        loss, _, _, z, _ = accumulate(self.X, self.y, w, theta[-1], grad=False)
+        loss /= self.n
         if self.l2:
-            loss += 0.5 * self.l2 * float(theta[:-1] @ theta[:-1])
+            loss += 0.5 * self.l2 * float(w @ w)
         return loss, z
 
     def hessian(self, z: np.ndarray) -> np.ndarray:
         e = np.exp(-np.abs(z))
         s = e / (1.0 + e) ** 2  # sigma(z)(1 - sigma(z)), without cancellation
+        root = np.sqrt(s)
         n, d = self.n, self.d
-        H = np.empty((d + 1, d + 1))
-        H[:d, :d] = self.X.T @ (self.X * s[:, None])
-        H[:d, d] = H[d, :d] = self.X.T @ s
+        H = np.zeros((d + 1, d + 1))
+        step = block_rows(d)
+        for i in range(0, n, step):  # X^T S X = (S^1/2 X)^T (S^1/2 X), block by block
+            scaled = self.X[i : i + step] * root[i : i + step, None]
+            H[:d, :d] += scaled.T @ scaled  # NumPy sees A.T @ A and uses the symmetric product
+        H[:d, d] = H[d, :d] = s @ self.X
         H[d, d] = s.sum()
         H /= n
         H[np.arange(d), np.arange(d)] += self.l2

@@ -18,17 +18,21 @@ cross-entropy*, where every step is proven; :math:`\lambda` is ``l2``. The bias 
 not penalised. The loss is written with :math:`\log(1 + e^{z})` (see
 :mod:`lrmath.numerics`) so that it is finite for every score.
 
-Speed: one evaluation reads :math:`\mathbf{X}` twice (for :math:`\mathbf{X}\mathbf{w}`
-and :math:`\mathbf{X}^\top \mathbf{r}`) and computes **one** exponential and one
-``log1p`` per example: :math:`e^{-|z|}` serves both the loss and the
-sigmoid.
+Speed: one evaluation computes **one** exponential and one ``log1p`` per example
+(:math:`e^{-|z|}` serves both the loss and the sigmoid), and reads :math:`\mathbf{X}`
+from memory once: it goes through the rows in blocks of a few MiB (see
+:func:`accumulate`), using each block for :math:`\mathbf{X}\mathbf{w}` and then, from
+the cache, for :math:`\mathbf{X}^\top\mathbf{r}`. The values of ``X`` and ``y`` are
+checked lazily: NaN or inf in ``X`` shows up as a non-finite loss, and only then is ``X``
+searched for the culprit. ``benchmarks/fit_vs_sklearn.py`` measures all this against
+the machine's memory bandwidth.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lrmath._checks import check_labels, check_penalty, check_weights, check_X
+from lrmath._checks import check_labels, check_penalty, check_weights, check_X, finite
 
 __all__ = ["loss_and_grad", "hessian", "predict_proba", "predict"]
 
@@ -40,22 +44,82 @@ def _scores(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
 
 
 def _loss_and_residual(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    r"""Mean loss and residuals :math:`\hat{y} - y`, from one :math:`e^{-|z|}`."""
+    r"""Summed loss and residuals :math:`\hat{y} - y`, from one :math:`e^{-|z|}`."""
     e = np.exp(-np.abs(z))
     inv = 1.0 / (1.0 + e)
     # log(1 + e^z) - y z = max(z, 0) + log1p(e^{-|z|}) - y z
-    loss = (np.maximum(z, 0.0) - y * z + np.log1p(e)).mean()
+    # (summed term by term: the difference of two large sums would lose digits that a
+    # line search near the optimum needs)
+    terms = np.maximum(z, 0.0)
+    terms -= y * z
+    terms += np.log1p(e)
+    loss = float(terms.sum())
     # sigma(z) = 1/(1 + e^{-|z|}) for z >= 0 and e^{-|z|}/(1 + e^{-|z|}) for z < 0
     residual = np.where(z >= 0, inv, e * inv)
     residual -= y
-    return float(loss), residual
+    return loss, residual
+
+
+def block_rows(d: int) -> int:
+    """Rows per block in :func:`accumulate`: a few MiB of ``X``, so that it stays in cache.
+
+    Fewer rows would make Python's per-block overhead show; more would push the block
+    out of cache before the second product reads it. Chosen by measurement (see
+    ``benchmarks/fit_vs_sklearn.py``).
+    """
+    return max(4096, min(16384, (1 << 22) // (8 * d)))
+
+
+def accumulate(X, y, w, b, z=None, grad=True):
+    r"""Sums over the examples, one block of rows at a time.
+
+    Returns the summed loss :math:`\sum_i [\log(1 + e^{z_i}) - y_i z_i]`, the sums
+    :math:`\mathbf{X}^\top\mathbf{r}` and :math:`\sum_i r_i` of the residuals
+    :math:`\mathbf{r} = \sigma(\mathbf{z}) - \mathbf{y}` (zeros if ``grad`` is false), the
+    scores :math:`\mathbf{z}` (computed unless given), and whether every label was 0 or 1.
+
+    Each block of rows is used for :math:`\mathbf{X}\mathbf{w}` and then, while it is
+    still in the processor's cache, for :math:`\mathbf{X}^\top\mathbf{r}`: the data
+    are read from memory once per evaluation, not twice. No input checks: callers check.
+    """
+    n, d = X.shape
+    given = z is not None
+    if not given:
+        z = np.empty(n)
+    loss, grad_w, grad_b, labels_ok = 0.0, np.zeros(d), 0.0, True
+    step = block_rows(d)
+    for i in range(0, n, step):
+        Xb, yb, zb = X[i : i + step], y[i : i + step], z[i : i + step]
+        if not given:
+            np.matmul(Xb, w, out=zb)
+            zb += b
+        part, rb = _loss_and_residual(zb, yb)
+        loss += part
+        labels_ok = labels_ok and not np.any(yb * (yb - 1.0))
+        if grad:
+            grad_w += rb @ Xb
+            grad_b += float(rb.sum())
+    return loss, grad_w, grad_b, z, labels_ok
 
 
 def _validated(w, b, X, y, l2):
-    X = check_X(X)
-    y = check_labels(y, "y", n=X.shape[0])
+    """Shapes and the small arguments; the values of X and y are checked lazily (below)."""
+    X = check_X(X, values=False)
+    y = check_labels(y, "y", n=X.shape[0], values=False)
     w, b = check_weights(w, b, X.shape[1])
     return w, b, X, y, check_penalty(l2, "l2")
+
+
+def _explain_bad_values(X, y, labels_ok, *results) -> None:
+    """Raise the clear error of the full checks if a cheap sign says the inputs are bad.
+
+    NaN or inf anywhere in X makes some score, and so the loss, non-finite; labels other
+    than 0 and 1 make some y (y - 1) non-zero. Only then are the full checks run.
+    """
+    if not labels_ok:
+        check_labels(y, "y")
+    if not all(np.all(np.isfinite(r)) for r in results):
+        finite(X, "X")
 
 
 def loss_and_grad(w, b, X, y, l2=0.0):
@@ -93,14 +157,16 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     (0.693147, array([ 0.5 , -0.75]), 0.0)
     """
     w, b, X, y, l2 = _validated(w, b, X, y, l2)
-    loss, r = _loss_and_residual(_scores(w, b, X), y)
+    with np.errstate(invalid="ignore", over="ignore"):  # bad values are explained below
+        total, grad_w, grad_b, _, labels_ok = accumulate(X, y, w, b)
+    _explain_bad_values(X, y, labels_ok, total, grad_w)
     n = X.shape[0]
-    grad_w = X.T @ r
+    loss = total / n
     grad_w /= n
     if l2:
         loss += 0.5 * l2 * float(w @ w)
         grad_w += l2 * w
-    return loss, grad_w, float(r.mean())
+    return loss, grad_w, grad_b / n
 
 
 def hessian(w, b, X, y, l2=0.0):
