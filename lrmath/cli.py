@@ -1,13 +1,17 @@
-"""The command line: ``lrmath verify [PATH ...]``.
+"""The command line: ``lrmath verify [PATH ...] [--no-cache]``.
 
 Checks every derivation in the given Markdown files or folders (default:
 ``docs``), prints one line per failure as ``path:line: message``, then a
 summary, and exits with status 1 if anything failed (2 for a bad argument).
 
+Proofs of unchanged derivation blocks are reused from ``.cache/lrmath`` (or
+``$LRMATH_CACHE_DIR``), as ``mkdocs serve`` does; see :mod:`lrmath.proof_cache`.
+``--no-cache`` proves every step again.
+
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "ok.md").write_text("```derivation\\nwhere z \\\\in \\\\mathbb{R}\\nz + z = 2z\\n```\\n")
->>> main(["verify", str(folder)])  # doctest: +ELLIPSIS
+>>> main(["verify", "--no-cache", str(folder)])  # doctest: +ELLIPSIS
 verified: 1 step proven, 0 numeric, 0 failures on 1 page in ... s
 0
 """
@@ -22,6 +26,7 @@ import time
 from pathlib import Path
 
 from lrmath.derivation import check_page
+from lrmath.proof_cache import check_page_cached
 
 
 def _markdown_files(paths: list[str]) -> list[Path]:
@@ -38,24 +43,33 @@ def _markdown_files(paths: list[str]) -> list[Path]:
 
 
 def _check(args):
-    return check_page(*args).without_expressions()
+    markdown, path, cache_dir = args
+    if cache_dir is None:
+        return check_page(markdown, path).without_expressions()
+    return check_page_cached(markdown, path, cache_dir).without_expressions()
 
 
-def verify(paths: list[str]) -> int:
+def cache_dir() -> Path:
+    return Path(os.environ.get("LRMATH_CACHE_DIR") or ".cache/lrmath")
+
+
+def verify(paths: list[str], use_cache: bool = True) -> int:
     started = time.perf_counter()
     try:
         files = _markdown_files(paths)
     except FileNotFoundError as exc:
         print(f"lrmath verify: no such file or folder: {exc}", file=sys.stderr)
         return 2
-    proven = numeric = failures = pages = 0
+    proven = numeric = failures = pages = reused = 0
     texts = {file: file.read_text(encoding="utf-8") for file in files}
     todo = [f for f, t in texts.items() if "```derivation" in t or "~~~derivation" in t or "\\eqref" in t]
     # pages are independent: prove them in parallel, report them in order
     with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1) or 1) as pool:
-        results = list(pool.map(_check, [(texts[f], str(f)) for f in todo]))
+        store = cache_dir() if use_cache else None
+        results = list(pool.map(_check, [(texts[f], str(f), store) for f in todo]))
     for checked in results:
         pages += 1
+        reused += getattr(checked, "from_cache", False)
         for message in checked.messages():
             print(message)
         failures += len(checked.failures)
@@ -66,6 +80,7 @@ def verify(paths: list[str]) -> int:
     print(
         f"verified: {proven} step{plural} proven, {numeric} numeric, {failures} failures "
         f"on {pages} page{'s' if pages != 1 else ''} in {seconds:.1f} s"
+        + (f" ({reused} unchanged, their stored proofs reused; --no-cache to prove again)" if reused else "")
     )
     return 1 if failures else 0
 
@@ -75,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("verify", help="prove every derivation in Markdown files or folders")
     check.add_argument("paths", nargs="*", default=["docs"], help="files or folders (default: docs)")
+    check.add_argument("--no-cache", action="store_true", help="prove every step again, ignoring stored proofs")
     args = parser.parse_args(argv)
-    return verify(args.paths)
+    return verify(args.paths, use_cache=not args.no_cache)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,9 +32,7 @@ What it does, event by event:
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import re
 from pathlib import Path
 
@@ -44,7 +42,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from lrmath import notebooks
-from lrmath.derivation import check_page, check_references, find_blocks
+from lrmath.derivation import find_blocks
+from lrmath.proof_cache import check_page_cached
 from lrmath.reading import ReadError
 from lrmath.rendering import render_page
 
@@ -107,23 +106,10 @@ class LrmathPlugin(BasePlugin):
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
         try:
-            blocks = find_blocks(markdown)
+            find_blocks(markdown)
         except ReadError as exc:
             raise PluginError(f"{path}:{exc.column}: {exc.message}") from None
-        key = hashlib.sha256(notebooks.cache_key(path.encode()).encode())
-        for block in blocks:
-            key.update("\n".join(text for _, text in block.lines).encode() + b"\0")
-        store = self._cache_dir / "derivations" / f"{key.hexdigest()[:32]}.pickle"
-        if store.exists():
-            cached = pickle.loads(store.read_bytes())
-            _move_lines(cached, blocks)
-            cached.failures = [f for f in cached.failures if not f[1].startswith("\\eqref")]
-            check_references(markdown, cached.blocks, cached.labels, cached.failures)
-            return cached
-        checked = check_page(markdown, path)
-        store.parent.mkdir(parents=True, exist_ok=True)
-        store.write_bytes(pickle.dumps(checked.without_expressions()))
-        return checked
+        return check_page_cached(markdown, path, self._cache_dir)
 
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
@@ -149,15 +135,3 @@ _SEARCH_NOISE = re.compile(
     r'<(?:div|span) class="(?:[^"]* )?'
     r'(?:jp-OutputArea-output|jp-InputPrompt|jp-OutputPrompt|clipboard-copy-txt|notice)(?: [^"]*)?"'
 )
-
-
-def _move_lines(cached, blocks) -> None:
-    """Shift the line numbers of a cached check to where its blocks stand now."""
-    moved = []
-    for old, new in zip(cached.blocks, blocks):
-        delta = new.start - old.start
-        for step in old.steps:
-            step.line += delta
-        moved.extend((line + delta, msg) for line, msg in cached.failures if old.start <= line <= old.end)
-        old.start, old.end, old.lines = new.start, new.end, new.lines
-    cached.failures = moved

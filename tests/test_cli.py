@@ -1,5 +1,6 @@
 """`lrmath verify`: output format, exit status, and failures at the right line on real pages."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,12 +13,13 @@ from lrmath.cli import main
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "lrmath", *args], capture_output=True, text=True, cwd=cwd)
+def run(*args, cwd=None, cache=None):
+    env = dict(os.environ, LRMATH_CACHE_DIR=str(cache)) if cache else None
+    return subprocess.run([sys.executable, "-m", "lrmath", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def test_the_whole_site_verifies(capsys):
-    assert main(["verify", str(DOCS)]) == 0
+    assert main(["verify", "--no-cache", str(DOCS)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("verified: ")
     proven = int(out[0].split()[1])
@@ -27,7 +29,7 @@ def test_the_whole_site_verifies(capsys):
 def test_python_dash_m_and_exit_status_on_failure(tmp_path):
     bad = tmp_path / "bad.md"
     bad.write_text("# t\n\n```derivation\nwhere z \\in \\mathbb{R}\n(1 + z)^{2} = 1 + z^{2}\n```\n")
-    result = run("verify", str(bad))
+    result = run("verify", "--no-cache", str(bad))
     assert result.returncode == 1
     first, summary = result.stdout.splitlines()[0], result.stdout.splitlines()[-1]
     assert first.startswith(f"{bad}:5: wrong step: counterexample at z = ")
@@ -55,6 +57,19 @@ def test_breaking_one_equation_of_a_page_fails_at_its_line(tmp_path, page, old, 
     line = text[:at].count("\n") + 1
     target = tmp_path / page
     target.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
-    result = run("verify", str(target))
+    result = run("verify", "--no-cache", str(target))
     assert result.returncode == 1, result.stdout
     assert result.stdout.startswith(f"{target}:{line}: wrong step"), result.stdout
+
+
+def test_stored_proofs_are_reused_only_for_unchanged_blocks(tmp_path):
+    page = tmp_path / "p.md"
+    good = "# t\n\n```derivation\nwhere z \\in \\mathbb{R}\n(1 + z)^{2} = 1 + 2z + z^{2}\n```\n"
+    page.write_text(good)
+    first = run("verify", str(page), cache=tmp_path / "cache")
+    assert first.returncode == 0 and len(list((tmp_path / "cache" / "derivations").iterdir())) == 1
+    page.write_text("# t\n\nMore prose.\n\n" + good.split("\n\n", 1)[1])  # prose moves the block
+    assert run("verify", str(page), cache=tmp_path / "cache").returncode == 0
+    page.write_text(good.replace("2z", "3z"))  # a changed block is proven again, and fails
+    broken = run("verify", str(page), cache=tmp_path / "cache")
+    assert broken.returncode == 1 and broken.stdout.startswith(f"{page}:5: wrong step"), broken.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lrmath import mkdocs_plugin, notebooks
+from lrmath import mkdocs_plugin, notebooks, proof_cache
 from lrmath.mkdocs_plugin import LrmathPlugin
 
 PAGE = textwrap.dedent(
@@ -109,8 +109,8 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     plugin = LrmathPlugin()
     plugin._cache_dir, plugin._root = tmp_path, tmp_path
     calls = []
-    real = mkdocs_plugin.check_page
-    monkeypatch.setattr(mkdocs_plugin, "check_page", lambda *a: calls.append(1) or real(*a))
+    real = proof_cache.check_page
+    monkeypatch.setattr(proof_cache, "check_page", lambda *a: calls.append(1) or real(*a))
     broken = PAGE.replace("s(1 - s)", "s(1 + s)")
     first = plugin._checked(broken, "docs/index.md")
     assert len(calls) == 1 and first.failures[0][0] == 6
