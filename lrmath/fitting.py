@@ -135,11 +135,13 @@ class _Problem:
         n, d = self.n, self.d
         H = np.zeros((d + 1, d + 1))
         step = block_rows(d)
-        for i in range(0, n, step):  # X^T S X = (S^1/2 X)^T (S^1/2 X), block by block
-            scaled = self.X[i : i + step] * root[i : i + step, None]
-            H[:d, :d] += scaled.T @ scaled  # NumPy sees A.T @ A and uses the symmetric product
-        H[:d, d] = H[d, :d] = s @ self.X
-        H[d, d] = s.sum()
+        scaled = np.empty((min(step, n), d + 1))
+        for i in range(0, n, step):  # [X, 1]^T S [X, 1] = A^T A with A = S^1/2 [X, 1], by blocks
+            rows = min(step, n - i)
+            A = scaled[:rows]
+            np.multiply(self.X[i : i + rows], root[i : i + rows, None], out=A[:, :d])
+            A[:, d] = root[i : i + rows]
+            H += A.T @ A  # NumPy sees A.T @ A and uses the symmetric product
         H /= n
         H[np.arange(d), np.arange(d)] += self.l2
         return H
@@ -306,15 +308,20 @@ def _newton(problem: _Problem, theta, tol, max_iter):
             return theta, it - 1, not problem.separable, history, times, gnorm
         delta = _cholesky_solve(problem.hessian(z), g)
         slope = float(g @ delta)
+        # backtracking (Armijo) line search; the full step is nearly always taken, so
+        # its gradient is computed in the same pass over the data as its value
         t = 1.0
-        while True:  # backtracking (Armijo) line search
+        candidate = theta - delta
+        new_loss, new_g, new_z = problem.value_grad(candidate)
+        while not (new_loss <= loss - 1e-4 * t * slope or t < 1e-10):
+            t *= 0.5
             candidate = theta - t * delta
             new_loss, new_z = problem.value(candidate)
-            if new_loss <= loss - 1e-4 * t * slope or t < 1e-10:
-                break
-            t *= 0.5
+            new_g = None
         theta = candidate
-        loss, g, z = problem.value_grad(theta, new_z)
+        if new_g is None:
+            new_loss, new_g, new_z = problem.value_grad(theta, new_z)
+        loss, g, z = new_loss, new_g, new_z
         history.append(loss)
         times.append(time.perf_counter() - start)
     gnorm = float(np.max(np.abs(g)))
