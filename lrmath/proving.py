@@ -248,13 +248,49 @@ def _canonical_dummies(expr):
         if not e.args:
             return e
         if isinstance(e, (sp.Sum, sp.Product)):
-            (var, lo, hi), = e.limits if len(e.limits) == 1 else (e.limits[0],)
+            if len(e.limits) > 1:
+                # SymPy writes nested sums as one, Sum(f, (k, ..), (j, ..)), innermost limit
+                # first: name the outermost index by this depth, the next one by depth + 1, ...
+                limits = list(e.limits)
+                names = {}
+                for offset, (var, _lo, _hi) in enumerate(reversed(limits)):
+                    names[var] = sp.Symbol(f"_i{depth + offset}", integer=True, positive=True)
+                new_limits = [
+                    (names[var], walk(lo.xreplace(names), depth), walk(hi.xreplace(names), depth))
+                    for var, lo, hi in limits
+                ]
+                body = walk(e.function.xreplace(names), depth + len(limits))
+                return e.func(body, *new_limits)
+            (var, lo, hi), = e.limits
             canon = sp.Symbol(f"_i{depth}", integer=True, positive=True)
             body = walk(e.function.xreplace({var: canon}), depth + 1)
             return e.func(body, (canon, walk(lo, depth), walk(hi, depth)))
         return e.func(*[walk(a, depth) for a in e.args])
 
     return walk(expr, 0)
+
+
+def _factors_out_of_sums(expr):
+    """Pull every factor that does not depend on a sum's index out of that sum.
+
+    ``Sum(a_j b_k, (k, 1, d), (j, 1, d))`` becomes ``Sum(a_j, (j, 1, d)) * Sum(b_k, (k, 1, d))``:
+    inner sums first, one index at a time, so that a double sum of a product factors into
+    a product of sums and constants leave the sum. Only products are split; a summand that
+    is a sum of terms stays whole.
+    """
+
+    def pull(e):
+        if not isinstance(e, sp.Sum):
+            return e
+        body = e.function
+        for var, lo, hi in e.limits:  # innermost first
+            free, bound = [], []
+            for factor in sp.Mul.make_args(body):
+                (bound if var in factor.free_symbols else free).append(factor)
+            body = sp.Mul(*free) * sp.Sum(sp.Mul(*bound), (var, lo, hi))
+        return body
+
+    return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
 
 
 #: Cheap methods, tried at every level of unfolding before any expensive one.
@@ -270,6 +306,10 @@ def _cheap_zero(diff) -> str | None:
     methods = list(_CHEAP)
     if diff.has(sp.Sum):  # merging sums first keeps expand and cancel away from huge sums
         methods.insert(0, ("merging the sums and cancelling in the summand", _summands_simplified))
+        methods.append((
+            "pulling the factors that do not depend on a sum's index out of it",
+            lambda e: sp.expand(_canonical_dummies(_factors_out_of_sums(sp.expand(e)))),
+        ))
     for name, method in methods:
         try:
             if method(diff) == 0:
@@ -330,8 +370,10 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
     Returns ``(None, None)`` when the expressions cannot be evaluated.
     """
     rng = random.Random(seed)
-    full_l = evaluate(lhs, nt, levels=None)
-    full_r = evaluate(rhs, nt, levels=None)
+    # bound indices renamed (_i0, _i1, ...), so that substituting a declared index that is
+    # free on one side cannot reach a sum over that same letter on the other side
+    full_l = _canonical_dummies(evaluate(lhs, nt, levels=None))
+    full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
     worst, worst_point = 0.0, None
     for _ in range(trials):

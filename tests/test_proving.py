@@ -99,3 +99,40 @@ def test_a_wrong_limit_is_refuted_even_when_marked_numeric(nt):
     for wrong in ("5", r"-\infty"):
         proof = check(nt, r"\lim_{\hat{y} \to 0^+} -\log\hat{y}", wrong, numeric_reason="only a test")
         assert proof.status == "refuted", (wrong, proof)
+
+
+@pytest.fixture
+def sums():
+    n = Notation()
+    n.declare(r"d \in \mathbb{N}")
+    n.declare(r"j, k \in \{1, \dots, d\}")
+    n.declare(r"\mathbf{x}, \mathbf{v} \in \mathbb{R}^{d}")
+    n.declare(r"s \in \mathbb{R}")
+    return n
+
+
+def test_a_double_sum_of_a_product_factors_into_a_product_of_sums(sums):
+    double = r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j s x_j x_k v_k"
+    for rhs in (
+        r"\sum_{j=1}^{d} s x_j v_j\left(\sum_{k=1}^{d} x_k v_k\right)",
+        r"s\left(\sum_{j=1}^{d} x_j v_j\right)\left(\sum_{k=1}^{d} x_k v_k\right)",
+        r"s(\mathbf{x}^\top\mathbf{v})^2",
+    ):
+        proof = check(sums, double, rhs)
+        assert proof.status == "proven", (rhs, proof)
+
+
+def test_a_double_sum_is_not_a_single_sum(sums):
+    """SymPy writes nested sums as one Sum with two limits; neither may be lost."""
+    from lrmath.proving import _canonical_dummies
+
+    double = read(r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j x_k", sums)
+    assert len(double.limits) == 2
+    assert len(_canonical_dummies(double).limits) == 2
+    for wrong in (r"\sum_{k=1}^{d} v_j x_k", r"\sum_{j=1}^{d} v_j x_j", r"s\left(\sum_{j=1}^{d} v_j\right)\left(\sum_{k=1}^{d} x_k\right)"):
+        assert check(sums, r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j x_k", wrong).status == "refuted", wrong
+
+
+def test_factors_that_depend_on_the_index_stay_in_the_sum(sums):
+    assert check(sums, r"\sum_{k=1}^{d} s x_k v_k", r"s\sum_{k=1}^{d} x_k v_k").status == "proven"
+    assert check(sums, r"\sum_{k=1}^{d} x_k v_k", r"x_j\sum_{k=1}^{d} v_k").status == "refuted"

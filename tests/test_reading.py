@@ -208,3 +208,24 @@ def test_ell_is_a_name():
     n = Notation()
     n.declare(r"\ell \in \mathbb{R}")
     assert read(r"2\ell", n) == 2 * n.names[r"\ell"].value
+
+
+def test_mixed_second_derivative(nt):
+    """``\\partial^2 F / \\partial a \\partial z`` is d/da (dF/dz): both variables, in that order."""
+    a, z = sym(nt, "a"), sym(nt, "z")
+    got = read(r"\frac{\partial^2}{\partial a \partial z}\left(a^{2} z^{3}\right)", nt)
+    assert isinstance(got, sp.Derivative) and got.variables == (z, a)
+    assert got.doit() == 6 * a * z**2
+    w = nt.names[r"\mathbf{w}"].value
+    j, k = sym(nt, "j"), sym(nt, "k")
+    entries = read(r"\frac{\partial^2 z}{\partial w_j \partial w_k}", nt)
+    assert entries.variables == (w[k], w[j])
+    # the same variable twice is the ordinary second derivative
+    assert read(r"\frac{\partial^2}{\partial z \partial z} z^{3}", nt).doit() == 6 * z
+
+
+def test_mixed_derivative_needs_partial_and_two_variables(nt):
+    with pytest.raises(ReadError, match=r"\\partial a \\partial b"):
+        read(r"\frac{\partial^2}{\partial a} z", nt)
+    with pytest.raises(ReadError):  # d-notation has no mixed form
+        read(r"\frac{d^2}{dz dz} z", nt)
