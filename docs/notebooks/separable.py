@@ -147,8 +147,9 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# On a logarithmic step axis the norm climbs along a straight line: it grows like
-# $\log k$, slowly but without end. Every step still lowers the loss, so a stopping rule on
+# On a logarithmic step axis the norm bends upwards at first and then, after the first hundred
+# or so steps, climbs along a straight line: it grows like $\log k$, slowly but without end
+# (the slope is fitted in the next cell). Every step still lowers the loss, so a stopping rule on
 # the gradient would eventually fire (the gradient tends to 0 too), but the weights it
 # returned would depend only on when it fired. The direction $\mathbf{w}/\lVert\mathbf{w}\rVert$
 # settles down; the length does not.
