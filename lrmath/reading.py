@@ -907,6 +907,9 @@ def _mul(a, b, parser, tok):
             k = parser.nt.fresh_index(a.length)
             return sp.Sum(a.component(k) * b.component(k), (k, 1, a.length))
         raise parser.error(r"two vectors multiply only as an inner product, \mathbf{a}^\top \mathbf{b}", tok)
+    if isinstance(a, Vec) and a.transposed and isinstance(b, Mat):  # a row vector times a matrix
+        k = parser.nt.fresh_index(b.rows)
+        return Vec(b.cols, lambda j: sp.Sum(a.component(k) * b.entry(k, j), (k, 1, b.rows)), transposed=True)
     if isinstance(a, Mat) and isinstance(b, Vec) and not b.transposed:
         k = parser.nt.fresh_index(a.cols)
         return Vec(a.rows, lambda i: sp.Sum(a.entry(i, k) * b.component(k), (k, 1, a.cols)))

@@ -229,3 +229,21 @@ def test_mixed_derivative_needs_partial_and_two_variables(nt):
         read(r"\frac{\partial^2}{\partial a} z", nt)
     with pytest.raises(ReadError):  # d-notation has no mixed form
         read(r"\frac{d^2}{dz dz} z", nt)
+
+
+def test_row_vector_times_matrix_and_a_quadratic_form():
+    n = Notation()
+    n.declare(r"d \in \mathbb{N}")
+    n.declare(r"\mathbf{p} \in \mathbb{R}^{d}")
+    n.declare(r"\mathbf{H} \in \mathbb{R}^{d \times d}")
+    row = read(r"\mathbf{p}^\top\mathbf{H}", n)
+    assert isinstance(row, Vec) and row.transposed
+    k = sp.Symbol("k", integer=True, positive=True)
+    entry = row.component(k)
+    (index, lo, hi), = entry.limits
+    h, p = n.names[r"\mathbf{H}"].value, n.names[r"\mathbf{p}"].value
+    assert entry.function == p[index] * h[index, k]  # column k: sum over the rows
+    form = read(r"\mathbf{p}^\top\mathbf{H}\mathbf{p}", n)
+    assert isinstance(form, sp.Sum) and form.has(h) and not isinstance(form, Vec)
+    with pytest.raises(ReadError):
+        read(r"\mathbf{p}\mathbf{H}", n)  # a column vector cannot multiply a matrix from the left

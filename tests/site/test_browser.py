@@ -125,7 +125,13 @@ def test_derivation_steps_carry_marks_that_open(browser, built_site):
     assert opened and "SymPy read" in text
 
 
-NOTEBOOKS = ["notebooks/formulas-to-code/", "notebooks/gradient-checked/", "notebooks/training/"]
+NOTEBOOKS = [
+    "notebooks/formulas-to-code/",
+    "notebooks/gradient-checked/",
+    "notebooks/training/",
+    "notebooks/separable/",
+    "notebooks/newton-cost/",
+]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
