@@ -295,13 +295,119 @@ def _canonical_dummies(expr):
         if not e.args:
             return e
         if isinstance(e, (sp.Sum, sp.Product)):
-            (var, lo, hi), = e.limits if len(e.limits) == 1 else (e.limits[0],)
+            if len(e.limits) > 1:
+                # SymPy writes nested sums as one, Sum(f, (k, ..), (j, ..)), innermost limit
+                # first: name the outermost index by this depth, the next one by depth + 1, ...
+                limits = list(e.limits)
+                names = {}
+                for offset, (var, _lo, _hi) in enumerate(reversed(limits)):
+                    names[var] = sp.Symbol(f"_i{depth + offset}", integer=True, positive=True)
+                new_limits = [
+                    (names[var], walk(lo.xreplace(names), depth), walk(hi.xreplace(names), depth))
+                    for var, lo, hi in limits
+                ]
+                body = walk(e.function.xreplace(names), depth + len(limits))
+                return e.func(body, *new_limits)
+            (var, lo, hi), = e.limits
             canon = sp.Symbol(f"_i{depth}", integer=True, positive=True)
             body = walk(e.function.xreplace({var: canon}), depth + 1)
             return e.func(body, (canon, walk(lo, depth), walk(hi, depth)))
         return e.func(*[walk(a, depth) for a in e.args])
 
     return walk(expr, 0)
+
+
+def _factors_out_of_sums(expr):
+    """Pull every factor that does not depend on a sum's index out of that sum.
+
+    ``Sum(a_j b_k, (k, 1, d), (j, 1, d))`` becomes ``Sum(a_j, (j, 1, d)) * Sum(b_k, (k, 1, d))``:
+    inner sums first, one index at a time, so that a double sum of a product factors into
+    a product of sums and constants leave the sum. Only products are split; a summand that
+    is a sum of terms stays whole.
+    """
+
+    def pull(e):
+        if not isinstance(e, sp.Sum):
+            return e
+        body = e.function
+        for var, lo, hi in e.limits:  # innermost first
+            free, bound = [], []
+            for factor in sp.Mul.make_args(body):
+                (bound if var in factor.free_symbols else free).append(factor)
+            body = sp.Mul(*free) * sp.Sum(sp.Mul(*bound), (var, lo, hi))
+        return body
+
+    return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
+
+
+def _one_sum(expr):
+    """Write every product of finite sums as one sum over all their indices, in a fixed order.
+
+    ``Sum(a_j Sum(b_{jk}, k), j)``, ``Sum(Sum(b_{jk}, j), k)`` and ``(Sum a_j)(Sum c_k)``
+    become sums over both indices of one product. Finite sums over ranges that do not
+    depend on each other may be taken in any order, so the indices are renamed in the order
+    that gives the smallest expression: two sums that differ only in the order of summation
+    come out identical. Sums whose ranges depend on another index are left as they are.
+    """
+
+    def height(e):
+        if isinstance(e, sp.Sum):
+            return 1 + height(e.function)
+        return max((height(a) for a in e.args), default=0)
+
+    def gather(body, limits):
+        """Move every sum (or power of a sum) among the factors of ``body`` into ``limits``."""
+        while True:
+            factors = list(sp.Mul.make_args(body))
+            pick = next((k for k, f in enumerate(factors) if isinstance(f, sp.Sum)
+                         or (isinstance(f, sp.Pow) and isinstance(f.base, sp.Sum)
+                             and f.exp.is_Integer and f.exp > 0)), None)
+            if pick is None:
+                return body, limits
+            factor = factors.pop(pick)
+            base, times = (factor, 1) if isinstance(factor, sp.Sum) else (factor.base, int(factor.exp))
+            if times > 1:
+                factors.append(sp.Pow(base, times - 1))
+            rename = {var: sp.Dummy() for var, _lo, _hi in base.limits}
+            body = sp.Mul(*factors) * base.function.xreplace(rename)
+            limits = [(rename[v], lo.xreplace(rename), hi.xreplace(rename)) for v, lo, hi in base.limits] + limits
+
+    def canonical(body, limits):
+        variables = [v for v, _lo, _hi in limits]
+        bounds = [b for _v, lo, hi in limits for b in (lo, hi)]
+        if len(variables) > 4 or any(b.has(*variables) for b in bounds):
+            return sp.Sum(body, *limits)
+        # named by height (1 + the height of the sums inside the body), so that an inner sum's
+        # own index can never have the name of an outer index it mentions
+        level = 1 + height(body)
+        best = None
+        for order in itertools.permutations(range(len(limits))):
+            names = {limits[k][0]: sp.Symbol(f"_s{level}_{m}", integer=True, positive=True) for m, k in enumerate(order)}
+            candidate = sp.Sum(
+                sp.expand(body.xreplace(names)),
+                *[(names[limits[k][0]], limits[k][1], limits[k][2]) for k in reversed(order)],
+            )
+            key = sp.srepr(candidate)
+            if best is None or key < best[0]:
+                best = (key, candidate)
+        return best[1]
+
+    def merge(e):
+        body, limits = gather(e.function, list(e.limits))
+        return canonical(body, limits)
+
+    expr = sp.expand(expr).replace(lambda e: isinstance(e, sp.Sum), merge)
+    # one sum per set of limits: sum(f) - sum(g) over the same indices is sum(f - g)
+    groups, rest = {}, []
+    for term in sp.Add.make_args(expr):
+        body, limits = gather(term, [])
+        if not limits:
+            rest.append(term)
+            continue
+        total = canonical(body, limits)
+        groups.setdefault(total.limits, []).append(total.function)
+    merged = [sp.Sum(sp.expand(sp.Add(*bodies)), *limits) for limits, bodies in groups.items()]
+    return sp.Add(*rest, *[m for m in merged if m.function != 0])
 
 
 #: Cheap methods, tried at every level of unfolding before any expensive one.
@@ -322,6 +428,14 @@ def _cheap_zero(diff, nt: Notation | None = None) -> str | None:
                 "moving constant factors out of the sums (and the rules of the sums' index), then cancel",
                 lambda e: sp.cancel(sp.together(_sums_normalised(e, nt))),
             ))
+        methods.append((
+            "pulling the factors that do not depend on a sum's index out of it",
+            lambda e: sp.expand(_canonical_dummies(_factors_out_of_sums(sp.expand(e)))),
+        ))
+        methods.append((
+            "writing products of sums as one sum, summed in any order (finite sums commute)",
+            lambda e: sp.expand(_one_sum(e)),
+        ))
     for name, method in methods:
         try:
             if method(diff) == 0:
@@ -416,7 +530,8 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
     Returns ``(None, None)`` when the expressions cannot be evaluated.
     """
     rng = random.Random(seed)
-    # bound indices renamed, so that giving a free index a value never touches a sum's own index
+    # bound indices renamed (_i0, _i1, ...), so that substituting a declared index that is
+    # free on one side cannot reach a sum over that same letter on the other side
     full_l = _canonical_dummies(evaluate(lhs, nt, levels=None))
     full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]

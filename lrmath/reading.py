@@ -680,9 +680,20 @@ class _Parser:
             )
         self.pos += 1
         variable = self.variable()
+        if order == 2 and is_partial and self.tok.text == r"\partial":
+            # a mixed second derivative, \frac{\partial^2 F}{\partial a \partial b}
+            self.pos += 1
+            second = self.variable()
+            self.expect("}")
+            if operand is None:
+                operand = self.power()
+            return _mixed_derivative(operand, variable, second, self)
         if order > 1:
             if self.tok.text != "^":
-                raise self.error(f"write the denominator of an order-{order} derivative as d x^{order}")
+                raise self.error(
+                    f"write the denominator of an order-{order} derivative as d x^{order}"
+                    + (r" (or \partial a \partial b for a mixed one)" if order == 2 and is_partial else "")
+                )
             self.pos += 1
             if self.tok.text != str(order):
                 raise self.error(f"the order in the denominator must be {order}")
@@ -958,6 +969,9 @@ def _mul(a, b, parser, tok):
             k = parser.nt.fresh_index(a.length)
             return sp.Sum(a.component(k) * b.component(k), (k, 1, a.length))
         raise parser.error(r"two vectors multiply only as an inner product, \mathbf{a}^\top \mathbf{b}", tok)
+    if isinstance(a, Vec) and a.transposed and isinstance(b, Mat):  # a row vector times a matrix
+        k = parser.nt.fresh_index(b.rows)
+        return Vec(b.cols, lambda j: sp.Sum(a.component(k) * b.entry(k, j), (k, 1, b.rows)), transposed=True)
     if isinstance(a, Mat) and isinstance(b, Vec) and not b.transposed:
         k = parser.nt.fresh_index(a.cols)
         return Vec(a.rows, lambda i: sp.Sum(a.entry(i, k) * b.component(k), (k, 1, a.cols)))
@@ -980,6 +994,19 @@ def _apply(func, argument):
     if isinstance(argument, list):
         return func(*argument)
     return func(argument, evaluate=False) if func in (sp.log, sp.exp) else func(argument)
+
+
+def _mixed_derivative(operand, first, second, parser):
+    r"""``\frac{\partial^2 F}{\partial a \partial b}``: differentiate by ``b``, then by ``a``.
+
+    For the smooth functions of this course the order does not matter (Schwarz's theorem);
+    reading it as ``d/da (dF/db)`` is the convention of the notation.
+    """
+    if isinstance(operand, Mat):
+        raise parser.error("derivatives of matrices are not supported")
+    if isinstance(operand, Vec):
+        return Vec(operand.length, lambda k: sp.Derivative(operand.component(k), second, first))
+    return sp.Derivative(operand, second, first)
 
 
 def _derivative(operand, variable, order, parser):

@@ -181,3 +181,72 @@ def test_cases_by_declared_sign_are_proven_and_checked_at_points_of_that_sign():
     assert check(n, r"\log(1 + e^{t})", r"t + \log(1 + e^{-|t|})").status == "refuted"
     _, point = numeric_difference(read("s + t", n), read("t + s", n), n, trials=6)
     assert point[n.names["s"].value] >= 0 and point[n.names["t"].value] < 0
+
+
+@pytest.fixture
+def sums():
+    n = Notation()
+    n.declare(r"d \in \mathbb{N}")
+    n.declare(r"j, k \in \{1, \dots, d\}")
+    n.declare(r"\mathbf{x}, \mathbf{v} \in \mathbb{R}^{d}")
+    n.declare(r"s \in \mathbb{R}")
+    return n
+
+
+def test_a_double_sum_of_a_product_factors_into_a_product_of_sums(sums):
+    double = r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j s x_j x_k v_k"
+    for rhs in (
+        r"\sum_{j=1}^{d} s x_j v_j\left(\sum_{k=1}^{d} x_k v_k\right)",
+        r"s\left(\sum_{j=1}^{d} x_j v_j\right)\left(\sum_{k=1}^{d} x_k v_k\right)",
+        r"s(\mathbf{x}^\top\mathbf{v})^2",
+    ):
+        proof = check(sums, double, rhs)
+        assert proof.status == "proven", (rhs, proof)
+
+
+def test_a_double_sum_is_not_a_single_sum(sums):
+    """SymPy writes nested sums as one Sum with two limits; neither may be lost."""
+    from lrmath.proving import _canonical_dummies
+
+    double = read(r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j x_k", sums)
+    assert len(double.limits) == 2
+    assert len(_canonical_dummies(double).limits) == 2
+    for wrong in (r"\sum_{k=1}^{d} v_j x_k", r"\sum_{j=1}^{d} v_j x_j", r"s\left(\sum_{j=1}^{d} v_j\right)\left(\sum_{k=1}^{d} x_k\right)"):
+        assert check(sums, r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j x_k", wrong).status == "refuted", wrong
+
+
+def test_factors_that_depend_on_the_index_stay_in_the_sum(sums):
+    assert check(sums, r"\sum_{k=1}^{d} s x_k v_k", r"s\sum_{k=1}^{d} x_k v_k").status == "proven"
+    assert check(sums, r"\sum_{k=1}^{d} x_k v_k", r"x_j\sum_{k=1}^{d} v_k").status == "refuted"
+
+
+def test_finite_sums_may_be_taken_in_any_order():
+    """The quadratic form of (1/n) X^T S X is a mean of squares: needs the order of summation swapped."""
+    n = Notation()
+    n.declare(r"d, n \in \mathbb{N}")
+    n.declare(r"j, k \in \{1, \dots, d\}")
+    n.declare(r"i \in \{1, \dots, n\}")
+    n.declare(r"\mathbf{v}, \mathbf{x} \in \mathbb{R}^{d}")
+    n.declare(r"\mathbf{X} \in \mathbb{R}^{n \times d}")
+    n.declare(r"s \in \mathbb{R}")
+    form = r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j\left(\frac{1}{n}\sum_{i=1}^{n} x_{ij}s_i x_{ik}\right)v_k"
+    assert prove(read(form, n), read(r"\frac{1}{n}\sum_{i=1}^{n} s_i(\mathbf{x}_i^\top\mathbf{v})^2", n), n).status == "proven"
+    assert prove(read(r"\sum_{i=1}^{n}\sum_{j=1}^{d} x_{ij}", n), read(r"\sum_{j=1}^{d}\sum_{i=1}^{n} x_{ij}", n), n).status == "proven"
+    for wrong in (r"\frac{1}{n}\sum_{i=1}^{n} s_i(\mathbf{x}_i^\top\mathbf{v})", r"\frac{1}{n}\sum_{i=1}^{n}(\mathbf{x}_i^\top\mathbf{v})^2",
+                  r"\frac{1}{n}\sum_{i=1}^{n} s_i x_{ij}v_j\sum_{k=1}^{d} x_{ik}v_k"):
+        assert prove(read(form, n), read(wrong, n), n).status == "refuted", wrong
+
+
+def test_an_inner_sum_that_mentions_the_outer_index_is_not_captured():
+    from lrmath.proving import _one_sum
+
+    j, k = sp.symbols("j k", integer=True, positive=True)
+    d = sp.Symbol("d", integer=True, positive=True)
+    a = sp.IndexedBase("a", real=True)
+    inner = sp.Sum(a[j, k], (k, 1, d))
+    nested = sp.Sum(1 / inner, (j, 1, d))  # the inner sum is not a factor: it stays inside
+    merged = _one_sum(nested)
+    (outer,) = [v for v, _lo, _hi in merged.limits]
+    (inner_sum,) = merged.function.atoms(sp.Sum)
+    (inner_var,) = [v for v, _lo, _hi in inner_sum.limits]
+    assert outer != inner_var and outer in inner_sum.free_symbols

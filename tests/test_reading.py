@@ -267,3 +267,42 @@ def test_bad_absolute_values_and_max(tex, words):
     n.declare(r"z \in \mathbb{R}")
     with pytest.raises(ReadError, match=words):
         read(tex, n)
+
+
+def test_mixed_second_derivative(nt):
+    """``\\partial^2 F / \\partial a \\partial z`` is d/da (dF/dz): both variables, in that order."""
+    a, z = sym(nt, "a"), sym(nt, "z")
+    got = read(r"\frac{\partial^2}{\partial a \partial z}\left(a^{2} z^{3}\right)", nt)
+    assert isinstance(got, sp.Derivative) and got.variables == (z, a)
+    assert got.doit() == 6 * a * z**2
+    w = nt.names[r"\mathbf{w}"].value
+    j, k = sym(nt, "j"), sym(nt, "k")
+    entries = read(r"\frac{\partial^2 z}{\partial w_j \partial w_k}", nt)
+    assert entries.variables == (w[k], w[j])
+    # the same variable twice is the ordinary second derivative
+    assert read(r"\frac{\partial^2}{\partial z \partial z} z^{3}", nt).doit() == 6 * z
+
+
+def test_mixed_derivative_needs_partial_and_two_variables(nt):
+    with pytest.raises(ReadError, match=r"\\partial a \\partial b"):
+        read(r"\frac{\partial^2}{\partial a} z", nt)
+    with pytest.raises(ReadError):  # d-notation has no mixed form
+        read(r"\frac{d^2}{dz dz} z", nt)
+
+
+def test_row_vector_times_matrix_and_a_quadratic_form():
+    n = Notation()
+    n.declare(r"d \in \mathbb{N}")
+    n.declare(r"\mathbf{p} \in \mathbb{R}^{d}")
+    n.declare(r"\mathbf{H} \in \mathbb{R}^{d \times d}")
+    row = read(r"\mathbf{p}^\top\mathbf{H}", n)
+    assert isinstance(row, Vec) and row.transposed
+    k = sp.Symbol("k", integer=True, positive=True)
+    entry = row.component(k)
+    (index, lo, hi), = entry.limits
+    h, p = n.names[r"\mathbf{H}"].value, n.names[r"\mathbf{p}"].value
+    assert entry.function == p[index] * h[index, k]  # column k: sum over the rows
+    form = read(r"\mathbf{p}^\top\mathbf{H}\mathbf{p}", n)
+    assert isinstance(form, sp.Sum) and form.has(h) and not isinstance(form, Vec)
+    with pytest.raises(ReadError):
+        read(r"\mathbf{p}\mathbf{H}", n)  # a column vector cannot multiply a matrix from the left
