@@ -76,7 +76,7 @@ def test_non_convergence_warns_and_says_so(cancer):
 @pytest.mark.parametrize(
     "kwargs, error, words",
     [
-        ({"method": "sgd"}, ValueError, "method must be one of auto, gd, newton, lbfgs; got 'sgd'"),
+        ({"method": "sgd"}, ValueError, "method must be one of auto, gd, newton, lbfgs, prox-newton, fista; got 'sgd'"),
         ({"l2": -0.1}, ValueError, "l2 must be a finite number >= 0"),
         ({"l2": "big"}, TypeError, "l2 must be a real number"),
         ({"tol": 0}, ValueError, "tol must be a positive number"),
