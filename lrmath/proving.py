@@ -320,6 +320,8 @@ def _random_value(symbol, rng: random.Random):
         return rng.choice((0, 1))
     if a.get("positive"):
         return rng.uniform(0.05, 0.95)
+    if a.get("negative"):
+        return rng.uniform(-0.95, -0.05)
     return rng.uniform(-2.0, 2.0)
 
 

@@ -164,6 +164,7 @@ _DOMAIN_ASSUMPTIONS = {
     "probability": {"positive": True},
     "binary": {"integer": True, "nonnegative": True},
     "natural": {"integer": True, "positive": True},
+    "negative": {"negative": True},
 }
 
 
@@ -228,6 +229,7 @@ class Notation:
         \mathbf{X} \in \mathbb{R}^{n \times d}   a matrix; its entries are x_{ij},
                                                  its rows \mathbf{x}_i
         \lambda > 0               a positive real
+        q < 0                     a negative real
 
     >>> nt = Notation()
     >>> nt.declare(r"y, t \in \{0, 1\}")
@@ -260,9 +262,11 @@ class Notation:
             kind = self._domain(rest_text, rel.column + 1)
         elif rel.text == ">" and rest_text == "0":
             kind = ("positive",)
+        elif rel.text == "<" and rest_text == "0":
+            kind = ("negative",)
         else:
             raise ReadError(
-                r"a declaration reads `name \in domain` or `name > 0`", rel.column
+                r"a declaration reads `name \in domain`, `name > 0` or `name < 0`", rel.column
             )
         for name, column in names:
             if name in self.names:
@@ -279,6 +283,8 @@ class Notation:
             return ("probability",)
         if compact in (r"(0,\infty)", r"\mathbb{R}_{>0}"):
             return ("positive",)
+        if compact in (r"(-\infty,0)", r"\mathbb{R}_{<0}"):
+            return ("negative",)
         m = re.fullmatch(r"\\\{0,1\\\}", compact)
         if m:
             return ("binary",)
@@ -446,7 +452,7 @@ class _Parser:
         if tok.kind == "sym":
             return tok.text in "([{"
         if tok.kind == "cmd":
-            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}")
+            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}", r"\rvert", r"\rVert")
         return False
 
     def term(self):
@@ -566,11 +572,43 @@ class _Parser:
             return self.limit()
         if cmd == r"\nabla":
             return self.gradient()
+        if cmd == r"\lvert":
+            return self.absolute_value()
+        if cmd == r"\lVert":
+            return self.norm()
         if cmd == r"\partial":
             raise self.error(r"\partial belongs in \frac{\partial f}{\partial x}")
         if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text", r"\ell"):
             return self.name(allow_call)
         raise self.error(f"`{cmd}` is not part of the notation the checker reads")
+
+    def absolute_value(self):
+        r"""``\lvert x \rvert``: the absolute value of a scalar (plain ``|`` is not read: it is ambiguous)."""
+        tok = self.tok
+        self.pos += 1
+        inner = self.expr_in_group(r"\rvert")
+        if isinstance(inner, (Vec, Mat)):
+            raise self.error(r"\lvert ... \rvert of a vector: write the norm \lVert ... \rVert_1 or \lVert ... \rVert", tok)
+        return sp.Abs(inner)
+
+    def norm(self):
+        r"""``\lVert v \rVert_1`` (sum of absolute values), ``\lVert v \rVert`` = ``\lVert v \rVert_2`` (Euclidean)."""
+        tok = self.tok
+        self.pos += 1
+        inner = self.expr_in_group(r"\rVert")
+        if not isinstance(inner, Vec):
+            raise self.error(r"\lVert ... \rVert is the norm of a vector; for a number write \lvert ... \rvert", tok)
+        which = "2"
+        if self.tok.text == "_":
+            self.pos += 1
+            which = self.tok.text
+            if which not in ("1", "2"):
+                raise self.error(r"the norm is \lVert v \rVert_1 or \lVert v \rVert_2", self.tok)
+            self.pos += 1
+        k = self.nt.fresh_index(inner.length)
+        if which == "1":
+            return sp.Sum(sp.Abs(inner.component(k)), (k, 1, inner.length))
+        return sp.sqrt(sp.Sum(inner.component(k) ** 2, (k, 1, inner.length)))
 
     def function_argument(self):
         if self.tok.text in ("(", "["):
@@ -753,6 +791,13 @@ class _Parser:
                 raise self.error(f"`{name}` is a parameter here and takes no subscript")
             return value
         entry = self.nt.names.get(name)
+        if entry is None and name == r"\mathrm{sign}":  # \operatorname{sign}(x): -1, 0 or 1
+            if self.tok.text != "(":
+                raise self.error(r"\operatorname{sign} must be applied to an argument in parentheses", tok)
+            argument = self.atom()
+            if isinstance(argument, Mat):
+                raise self.error(r"\operatorname{sign} of a matrix is not defined", tok)
+            return _apply(sp.sign, argument)
         if entry is None:
             entry = self._component_entry(name)
         if entry is None:

@@ -99,3 +99,21 @@ def test_a_wrong_limit_is_refuted_even_when_marked_numeric(nt):
     for wrong in ("5", r"-\infty"):
         proof = check(nt, r"\lim_{\hat{y} \to 0^+} -\log\hat{y}", wrong, numeric_reason="only a test")
         assert proof.status == "refuted", (wrong, proof)
+
+
+def test_absolute_value_on_each_side_and_its_kink():
+    n = Notation()
+    n.declare(r"p > 0")
+    n.declare(r"q < 0")
+    n.declare(r"s \in \mathbb{R}")
+    proven = [
+        (r"\frac{d}{dp}\lvert p\rvert", r"\operatorname{sign}(p)"),
+        (r"\frac{d}{dq}\lvert q\rvert", r"-1"),
+        (r"\lim_{s \to 0^+} \frac{\lvert s\rvert}{s}", "1"),
+        (r"\lim_{s \to 0^-} \frac{\lvert s\rvert}{s}", "-1"),
+    ]
+    for lhs, rhs in proven:
+        assert prove(read(lhs, n), read(rhs, n), n).status == "proven", lhs
+    # |q| = q is false for a negative q: the random points respect the declared sign
+    wrong = prove(read(r"\lvert q\rvert", n), read("q", n), n)
+    assert wrong.status == "refuted" and "q = -" in wrong.detail
