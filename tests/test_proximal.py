@@ -190,3 +190,11 @@ def test_optimality_checks_its_input(cancer):
     w = np.linspace(-0.1, 0.1, 30)
     _, gw, gb = lrmath.loss_and_grad(w, 0.3, X, y, 0.01)
     assert optimality(w, 0.3, X, y, l2=0.01) == pytest.approx(max(np.abs(gw).max(), abs(gb)))
+
+
+def test_prox_newton_stays_fast_with_a_weak_penalty(cancer):
+    """Ill-conditioned (nearly separable) case: the exact solve on the sign pattern keeps it quadratic."""
+    X, y = cancer
+    result = lrmath.fit(X, y, l1=1e-4, tol=1e-10)
+    assert result.converged and result.n_iter <= 25
+    assert optimality(result.w, result.b, X, y, l1=1e-4) <= 1e-10
