@@ -15,6 +15,7 @@ from lrmath.datasets import load_breast_cancer
 from lrmath.fitting import ConvergenceWarning, FitResult, SeparableDataWarning, fit
 from lrmath.numerics import bce, bce_from_proba, log1pexp, log_sigmoid, sigmoid
 from lrmath.objective import hessian, loss_and_grad, predict, predict_proba
+from lrmath.proximal import optimality, soft_threshold
 from lrmath.softmax import categorical_cross_entropy, log_softmax, softmax
 
 __all__ = [
@@ -34,5 +35,7 @@ __all__ = [
     "FitResult",
     "ConvergenceWarning",
     "SeparableDataWarning",
+    "soft_threshold",
+    "optimality",
     "load_breast_cancer",
 ]

@@ -18,7 +18,13 @@ Three methods, from the one the seeds teach to the ones used in practice:
     differences, with a backtracking line search. :math:`O(n d)` per iteration.
 ``"auto"``
     ``"newton"`` when :math:`d \le 100` (the Hessian is cheap to build and to factorise),
-    ``"lbfgs"`` otherwise.
+    ``"lbfgs"`` otherwise. With ``l1 > 0``: ``"prox-newton"`` when :math:`d \le 100`,
+    ``"fista"`` otherwise.
+``"prox-newton"``, ``"fista"``
+    The proximal methods of :mod:`lrmath.proximal`, for the L1 penalty
+    :math:`\lambda_1\lVert\mathbf{w}\rVert_1` (``l1``), alone or with ``l2`` (the elastic
+    net). ``"gd"``, ``"newton"`` and ``"lbfgs"`` need a gradient, which :math:`\lvert w_j\rvert`
+    does not have at 0: asking for them with ``l1 > 0`` is a ValueError.
 
 All stop when the largest entry of the gradient, :math:`\lVert\nabla J\rVert_\infty`, is at
 most ``tol``. :math:`\boldsymbol\theta = (\mathbf{w}, b)`; the bias is not penalised.
@@ -46,11 +52,13 @@ import numpy as np
 
 from lrmath._checks import check_labels, check_penalty, check_X
 from lrmath.objective import accumulate, block_rows
+from lrmath.proximal import _fista, _proximal_newton
 
 __all__ = ["fit", "FitResult", "ConvergenceWarning", "SeparableDataWarning"]
 
-METHODS = ("auto", "gd", "newton", "lbfgs")
-DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000}
+METHODS = ("auto", "gd", "newton", "lbfgs", "prox-newton", "fista")
+PROXIMAL_METHODS = ("prox-newton", "fista")
+DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000, "prox-newton": 100, "fista": 100_000}
 
 
 class ConvergenceWarning(UserWarning):
@@ -82,7 +90,9 @@ class FitResult:
     method : str
         The method used (``"auto"`` resolved).
     grad_norm : float
-        :math:`\\lVert\\nabla J\\rVert_\\infty` at the result.
+        :math:`\\lVert\\nabla J\\rVert_\\infty` at the result; for ``"prox-newton"`` and
+        ``"fista"``, the largest entry of the prox-gradient mapping
+        (:func:`lrmath.proximal.optimality`), which is the same number when ``l1=0``.
     """
 
     w: np.ndarray
@@ -165,8 +175,8 @@ class _Problem:
         return top / (4 * self.n) + self.l2
 
 
-def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=None):
-    r"""Fit logistic regression by minimising the mean cross-entropy plus an L2 penalty.
+def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=None, l1=0.0):
+    r"""Fit logistic regression by minimising the mean cross-entropy plus L2 and L1 penalties.
 
     Parameters
     ----------
@@ -177,17 +187,27 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     l2 : float, default 0.0
         :math:`\lambda \ge 0` in :math:`J + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2`.
         scikit-learn's ``C`` is :math:`1 / (n\lambda)`.
-    method : {"auto", "gd", "newton", "lbfgs"}, default "auto"
+    method : {"auto", "gd", "newton", "lbfgs", "prox-newton", "fista"}, default "auto"
         See the module docstring.
     tol : float, default 1e-8
-        Stop when :math:`\lVert\nabla J\rVert_\infty \le` ``tol``.
+        Stop when :math:`\lVert\nabla J\rVert_\infty \le` ``tol``; for the proximal
+        methods, when the prox-gradient mapping is (see :func:`lrmath.proximal.optimality`).
     max_iter : int, optional
-        Default 100 000 for ``"gd"``, 100 for ``"newton"``, 2 000 for ``"lbfgs"``.
+        Default 100 000 for ``"gd"`` and ``"fista"``, 100 for ``"newton"`` and
+        ``"prox-newton"``, 2 000 for ``"lbfgs"``.
     lr : float, optional
-        Step size for ``"gd"``; default :math:`1/L` (see the module docstring).
+        Step size for ``"gd"`` and ``"fista"``; default :math:`1/L` (see the module docstring).
     init : tuple (w, b), optional
         Starting point; default :math:`\mathbf{w} = 0` and :math:`b` the log-odds of the
-        label mean (the best constant model).
+        label mean (the best constant model). A previous fit's ``(result.w, result.b)``
+        is a warm start along a path of penalties.
+    l1 : float, default 0.0
+        :math:`\lambda_1 \ge 0` in :math:`+\,\lambda_1\lVert\mathbf{w}\rVert_1`: the L1
+        (lasso) penalty, which sets weights exactly to zero; with ``l2 > 0`` too, the elastic
+        net. scikit-learn's ``LogisticRegression(C=C, l1_ratio=r)`` minimises the same
+        objective times :math:`Cn` when :math:`C = 1/(n(\lambda_1 + \lambda_2))` and
+        :math:`r = \lambda_1/(\lambda_1 + \lambda_2)`, i.e. :math:`\lambda_1 = r/(Cn)`,
+        :math:`\lambda_2 = (1 - r)/(Cn)`.
 
     Returns
     -------
@@ -213,15 +233,31 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     >>> slow = fit(X, y, l2=0.1, method="gd")
     >>> bool(np.allclose(slow.w, result.w, atol=1e-6))
     True
+
+    An L1 penalty above :math:`\lvert\partial J/\partial w\rvert = 0.25` at
+    :math:`w = 0` sets the weight exactly to zero; a smaller one only shrinks it:
+
+    >>> [round(float(fit(X, y, l1=l1).w[0]), 3) for l1 in (0.0, 0.1, 0.3)]
+    [0.908, 0.5, 0.0]
+    >>> fit(X, y, l1=0.3).method
+    'prox-newton'
     """
     X = check_X(X)
     y = check_labels(y, "y", n=X.shape[0])
     l2 = check_penalty(l2, "l2")
+    l1 = check_penalty(l1, "l1")
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    if l1 > 0 and method not in PROXIMAL_METHODS + ("auto",):
+        raise ValueError(
+            f"method={method!r} needs the gradient, which the L1 penalty does not have where a weight is 0; "
+            f"with l1 > 0 use method='auto', 'prox-newton' or 'fista'"
+        )
     if not (isinstance(tol, numbers.Real) and tol > 0):
         raise ValueError(f"tol must be a positive number, got {tol!r}")
     n, d = X.shape
+    if method == "auto" and l1 > 0:
+        method = "prox-newton" if d <= 100 else "fista"
     if method == "auto":
         method = "newton" if d <= 100 else "lbfgs"
     if max_iter is None:
@@ -235,14 +271,16 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     else:
         mean = y.mean()
         theta[-1] = np.log(mean / (1 - mean)) if 0 < mean < 1 else 0.0
-    solver = {"gd": _gradient_descent, "newton": _newton, "lbfgs": _lbfgs}[method]
-    kwargs = {"lr": lr} if method == "gd" else {}
+    solver = {"gd": _gradient_descent, "newton": _newton, "lbfgs": _lbfgs, "prox-newton": _proximal_newton, "fista": _fista}[method]
+    kwargs = {"lr": lr} if method in ("gd", "fista") else {}
+    if method in PROXIMAL_METHODS:
+        kwargs["l1"] = l1
     theta, n_iter, converged, history, times, gnorm = solver(problem, theta, tol, max_iter, **kwargs)
-    if not converged and not problem.separable and l2 == 0:
+    if not converged and not problem.separable and l2 == 0 and l1 == 0:
         # Slow methods may never reach an iterate that separates the data. A few Newton
         # steps from where they stopped do, if the data are separable.
         _newton(problem, theta.copy(), tol, 50)
-    if problem.separable:
+    if problem.separable and l1 == 0:  # an L1 penalty, like L2, keeps the minimiser finite
         warnings.warn(
             "the data are linearly separable and l2=0: J has no finite minimiser (it decreases "
             "towards 0 as the weights grow without bound); stopped. Use l2 > 0.",
@@ -251,7 +289,8 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
         )
     elif not converged:
         warnings.warn(
-            f"{method} did not converge in {n_iter} iterations: largest gradient entry {gnorm:.2e} > tol {tol:.0e}",
+            f"{method} did not converge in {n_iter} iterations: largest "
+            f"{'entry of the prox-gradient mapping' if method in PROXIMAL_METHODS else 'gradient entry'} {gnorm:.2e} > tol {tol:.0e}",
             ConvergenceWarning,
             stacklevel=2,
         )

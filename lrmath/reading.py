@@ -166,6 +166,7 @@ _DOMAIN_ASSUMPTIONS = {
     "probability": {"positive": True},
     "binary": {"integer": True, "nonnegative": True},
     "natural": {"integer": True, "positive": True},
+    "negative": {"negative": True},
 }
 
 
@@ -286,6 +287,8 @@ class Notation:
             return ("probability",)
         if compact in (r"(0,\infty)", r"\mathbb{R}_{>0}"):
             return ("positive",)
+        if compact in (r"(-\infty,0)", r"\mathbb{R}_{<0}"):
+            return ("negative",)
         m = re.fullmatch(r"\\\{0,1\\\}", compact)
         if m:
             return ("binary",)
@@ -464,7 +467,7 @@ class _Parser:
         if tok.kind == "sym":
             return tok.text in "([{"
         if tok.kind == "cmd":
-            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}", r"\rvert")
+            return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}", r"\rvert", r"\rVert")
         return False
 
     def term(self):
@@ -600,6 +603,8 @@ class _Parser:
             return self.limit()
         if cmd == r"\nabla":
             return self.gradient()
+        if cmd == r"\lVert":
+            return self.norm()
         if cmd == r"\partial":
             raise self.error(r"\partial belongs in \frac{\partial f}{\partial x}")
         if cmd in _DECORATIONS or cmd[1:] in _GREEK or cmd in (r"\mathrm", r"\operatorname", r"\text", r"\ell"):
@@ -616,11 +621,30 @@ class _Parser:
         finally:
             self._in_bars = outer
         if isinstance(value, (Vec, Mat)):
-            raise self.error("the absolute value of a vector is not defined here", tok)
+            raise self.error(r"the absolute value of a vector: write the norm \lVert ... \rVert_1 or \lVert ... \rVert", tok)
         if self.tok.text != close:
             raise self.error(f"expected `{close}` to close the absolute value", tok)
         self.pos += 1
         return sp.Abs(value)
+
+    def norm(self):
+        r"""``\lVert v \rVert_1`` (sum of absolute values), ``\lVert v \rVert`` = ``\lVert v \rVert_2`` (Euclidean)."""
+        tok = self.tok
+        self.pos += 1
+        inner = self.expr_in_group(r"\rVert")
+        if not isinstance(inner, Vec):
+            raise self.error(r"\lVert ... \rVert is the norm of a vector; for a number write \lvert ... \rvert", tok)
+        which = "2"
+        if self.tok.text == "_":
+            self.pos += 1
+            which = self.tok.text
+            if which not in ("1", "2"):
+                raise self.error(r"the norm is \lVert v \rVert_1 or \lVert v \rVert_2", self.tok)
+            self.pos += 1
+        k = self.nt.fresh_index(inner.length)
+        if which == "1":
+            return sp.Sum(sp.Abs(inner.component(k)), (k, 1, inner.length))
+        return sp.sqrt(sp.Sum(inner.component(k) ** 2, (k, 1, inner.length)))
 
     def function_argument(self):
         if self.tok.text in ("(", "["):
@@ -816,6 +840,13 @@ class _Parser:
                 raise self.error(f"`{name}` is a parameter here and takes no subscript")
             return value
         entry = self.nt.names.get(name)
+        if entry is None and name == r"\mathrm{sign}":  # \operatorname{sign}(x): -1, 0 or 1
+            if self.tok.text != "(":
+                raise self.error(r"\operatorname{sign} must be applied to an argument in parentheses", tok)
+            argument = self.atom()
+            if isinstance(argument, Mat):
+                raise self.error(r"\operatorname{sign} of a matrix is not defined", tok)
+            return _apply(sp.sign, argument)
         if entry is None:
             entry = self._component_entry(name)
         if entry is None:

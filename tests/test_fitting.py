@@ -76,7 +76,7 @@ def test_non_convergence_warns_and_says_so(cancer):
 @pytest.mark.parametrize(
     "kwargs, error, words",
     [
-        ({"method": "sgd"}, ValueError, "method must be one of auto, gd, newton, lbfgs; got 'sgd'"),
+        ({"method": "sgd"}, ValueError, "method must be one of auto, gd, newton, lbfgs, prox-newton, fista; got 'sgd'"),
         ({"l2": -0.1}, ValueError, "l2 must be a finite number >= 0"),
         ({"l2": "big"}, TypeError, "l2 must be a real number"),
         ({"tol": 0}, ValueError, "tol must be a positive number"),
@@ -108,3 +108,15 @@ def test_numpy_scalars_are_accepted_for_options(cancer):
     X, y = cancer
     result = lrmath.fit(X, y, l2=np.float32(1e-2), tol=np.float32(1e-6), max_iter=np.int64(50))
     assert result.converged
+
+
+def test_l1_is_validated_and_dispatched(cancer):
+    X, y = cancer
+    with pytest.raises(ValueError, match="l1 must be a finite number >= 0, got -1.0"):
+        lrmath.fit(X, y, l1=-1)
+    with pytest.raises(ValueError, match="method='newton' needs the gradient"):
+        lrmath.fit(X, y, l1=1e-2, method="newton")
+    assert lrmath.fit(X, y, l1=1e-2).method == "prox-newton"
+    assert lrmath.fit(X, y, l1=0.0, l2=1e-2).method == "newton"  # l1=0 is the smooth problem
+    wide = np.hstack([X] * 4)  # d = 120 > 100: the first-order method
+    assert lrmath.fit(wide, y, l1=5e-2, tol=1e-6).method == "fista"

@@ -250,3 +250,21 @@ def test_an_inner_sum_that_mentions_the_outer_index_is_not_captured():
     (inner_sum,) = merged.function.atoms(sp.Sum)
     (inner_var,) = [v for v, _lo, _hi in inner_sum.limits]
     assert outer != inner_var and outer in inner_sum.free_symbols
+
+
+def test_absolute_value_on_each_side_and_its_kink():
+    n = Notation()
+    n.declare(r"p > 0")
+    n.declare(r"q < 0")
+    n.declare(r"s \in \mathbb{R}")
+    proven = [
+        (r"\frac{d}{dp}\lvert p\rvert", r"\operatorname{sign}(p)"),
+        (r"\frac{d}{dq}\lvert q\rvert", r"-1"),
+        (r"\lim_{s \to 0^+} \frac{\lvert s\rvert}{s}", "1"),
+        (r"\lim_{s \to 0^-} \frac{\lvert s\rvert}{s}", "-1"),
+    ]
+    for lhs, rhs in proven:
+        assert prove(read(lhs, n), read(rhs, n), n).status == "proven", lhs
+    # |q| = q is false for a negative q: the random points respect the declared sign
+    wrong = prove(read(r"\lvert q\rvert", n), read("q", n), n)
+    assert wrong.status == "refuted" and "q = -" in wrong.detail

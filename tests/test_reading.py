@@ -253,6 +253,24 @@ def test_sign_declarations_max_and_absolute_value():
     assert read(r"\max(z, 0)", n) == sp.Max(z, 0)
 
 
+def test_absolute_value_norms_and_sign(nt):
+    z, w = sym(nt, "z"), nt.names[r"\mathbf{w}"].value
+    assert read(r"\lvert z \rvert", nt) == sp.Abs(z)
+    assert read(r"\lambda\lvert 1 - z\rvert", nt) == sym(nt, r"\lambda") * sp.Abs(1 - z)
+    assert read(r"\operatorname{sign}(z)", nt) == sp.sign(z)
+    one = read(r"\lVert\mathbf{w}\rVert_1", nt)
+    (k, lo, hi), = one.limits
+    assert one == sp.Sum(sp.Abs(w[k]), (k, 1, sym(nt, "m")))
+    for tex in (r"\lVert\mathbf{w}\rVert", r"\lVert\mathbf{w}\rVert_2"):  # the Euclidean norm
+        two = read(tex, nt)
+        (k, lo, hi), = two.args[0].limits
+        assert two == sp.sqrt(sp.Sum(w[k] ** 2, (k, 1, sym(nt, "m"))))
+    squared = read(r"\lVert\mathbf{w}\rVert_2^2", nt)
+    (k, lo, hi), = squared.args[0].args[0].limits
+    assert sp.Pow(squared.args[0], 2) == sp.Sum(w[k] ** 2, (k, 1, sym(nt, "m")))
+    assert isinstance(read(r"\operatorname{sign}(\mathbf{w})", nt), Vec)
+
+
 @pytest.mark.parametrize(
     "tex, words",
     [
@@ -306,3 +324,27 @@ def test_row_vector_times_matrix_and_a_quadratic_form():
     assert isinstance(form, sp.Sum) and form.has(h) and not isinstance(form, Vec)
     with pytest.raises(ReadError):
         read(r"\mathbf{p}\mathbf{H}", n)  # a column vector cannot multiply a matrix from the left
+
+
+        (r"|z|", "expected a value"),
+        (r"\lvert z", r"expected `\rvert`"),
+        (r"\lvert \mathbf{w} \rvert", r"of a vector: write the norm"),
+        (r"\lVert z \rVert", r"norm of a vector"),
+        (r"\lVert \mathbf{w} \rVert_3", r"\lVert v \rVert_1 or \lVert v \rVert_2"),
+        (r"\operatorname{sign} z", "in parentheses"),
+    ],
+)
+def test_absolute_values_and_norms_are_read_strictly(nt, tex, words):
+    with pytest.raises(ReadError) as info:
+        read(tex, nt)
+    assert words in str(info.value)
+
+
+def test_negative_domain():
+    n = Notation()
+    n.declare(r"q < 0")
+    n.declare(r"r \in (-\infty, 0)")
+    assert n.names["q"].value.is_negative and n.names["r"].value.is_negative
+    assert read(r"\lvert q\rvert", n) == -n.names["q"].value
+    with pytest.raises(ReadError, match="declaration reads"):
+        n.declare(r"s < 1")
