@@ -326,7 +326,9 @@ def test_row_vector_times_matrix_and_a_quadratic_form():
         read(r"\mathbf{p}\mathbf{H}", n)  # a column vector cannot multiply a matrix from the left
 
 
-        (r"|z|", "expected a value"),
+@pytest.mark.parametrize(
+    "tex, words",
+    [
         (r"\lvert z", r"expected `\rvert`"),
         (r"\lvert \mathbf{w} \rvert", r"of a vector: write the norm"),
         (r"\lVert z \rVert", r"norm of a vector"),

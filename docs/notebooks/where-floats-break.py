@@ -14,14 +14,14 @@
 # %% [markdown]
 # # Where floats break
 #
-# [Numerical stability](../../13-stability/) proved the identities behind `lrmath`'s stable
+# [Numerical stability](../../12-stability/) proved the identities behind `lrmath`'s stable
 # functions, and [From formulas to code](../formulas-to-code/) showed the textbook formulas
 # failing at a few chosen scores such as $z = 40$ and $z = 800$. This notebook asks a
 # sharper question: **at exactly which score does each naive formula break?** Instead of
 # trying points, it *searches* for the boundary, down to two neighbouring float64 numbers,
 # checks that the boundary is where the properties of float64 say it must be, and compares
 # each naive formula with the `lrmath` function there, against 50-digit arithmetic from
-# mpmath. It covers the softmax and log-sum-exp of [chapter 12](../../12-softmax/) too.
+# mpmath. It covers the softmax and log-sum-exp of [chapter 11](../../11-softmax/) too.
 
 # %%
 import warnings
