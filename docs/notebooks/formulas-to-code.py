@@ -336,3 +336,52 @@ print(f"largest error of the clipped loss on the staircase (z from 33 to {below_
 # So the rule the `lrmath` code follows, and the one to take away: **keep the logit, and
 # compute $\log\sigma$, $\log(1 - \sigma)$ and the loss from it.** Use probabilities for
 # reporting, not for computing losses.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** Write $\log(1 - \sigma(z))$ with `lrmath.log_sigmoid` only, and say how close it is
+# to $-z$ for large $z$.
+#
+# <details><summary>Solution</summary>
+#
+# Since $1 - \sigma(z) = \sigma(-z)$, $\log(1 - \sigma(z)) = \log\sigma(-z)$, which is
+# `lrmath.log_sigmoid(-z)`: no subtraction, so nothing cancels. And
+# $\log\sigma(-z) = -\log(1 + e^{z}) = -z - \log(1 + e^{-z})$, so for large $z$ it is
+# $-z - e^{-z}$ to within $e^{-2z}/2$: at $z = 50$ it differs from $-50$ by about
+# $2 \times 10^{-22}$, far below the spacing of floats near 50. The textbook formula gives
+# $-\infty$ there. The first cell below checks both claims.
+#
+# </details>
+#
+# **2. Find the wrong step.** A student computes the loss of a positive example ($y = 1$)
+# with score $z = -40$ from the clipped probability of the last section:
+#
+# 1. $\hat{y} = \sigma(-40) \approx 4.2 \times 10^{-18}$;
+# 2. clipping to $[\varepsilon, 1 - \varepsilon]$ with $\varepsilon = 10^{-15}$ gives $\hat{y} = 10^{-15}$;
+# 3. the loss is $-\log(10^{-15}) \approx 34.5$;
+# 4. so the loss of this example is about 34.5, as it should be.
+#
+# <details><summary>Solution</summary>
+#
+# Step 4 is wrong: steps 1 to 3 compute correctly what the *clipped* formula gives, but the
+# true loss is $-\log\sigma(-40) = \log(1 + e^{40}) \approx 40$. Clipping cut it to 34.5,
+# and every more confident mistake would also cost 34.5. The second cell below computes both.
+#
+# </details>
+#
+# ### Checks of the solutions
+
+# %%
+z = 50.0
+assert lrmath.log_sigmoid(-z) == -z  # -z - e^{-z} rounds to -z at this size
+assert abs(lrmath.log_sigmoid(-5.0) - (-5.0 - np.log1p(np.exp(-5.0)))) < 1e-15
+with np.errstate(divide="ignore"):
+    print("textbook log(1 - sigma(50)):", np.log(1 - 1 / (1 + np.exp(-z))), "  lrmath:", lrmath.log_sigmoid(-z))
+
+# %%
+eps = 1e-15
+clipped = -np.log(np.clip(1 / (1 + np.exp(40.0)), eps, 1 - eps))
+true = float(lrmath.bce(np.array([1.0]), np.array([-40.0])))
+print(f"exercise 2: clipped loss {clipped:.2f}, true loss {true:.2f}")
+assert abs(clipped - 34.54) < 0.01 and abs(true - 40.0) < 1e-12

@@ -137,3 +137,55 @@ assert worst_fd < 1e-6 and worst_sym < 1e-12
 # The second check is the stronger one: finite differences only say that the code is the
 # derivative of *the loss the code computes*; the proven expression says it is the
 # derivative of *the loss on the page*.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** The central difference $\frac{f(x + h) - f(x - h)}{2h}$ has an error that shrinks
+# like $h^2$; the forward difference $\frac{f(x + h) - f(x)}{h}$ only like $h$. By what
+# factor should each error shrink when $h$ goes from $10^{-2}$ to $10^{-3}$? Check it on
+# $f = \log\sigma$ at $x = 1$.
+#
+# <details><summary>Solution</summary>
+#
+# Taylor's formula gives $f(x \pm h) = f(x) \pm h f'(x) + \frac{h^2}{2}f''(x) \pm
+# \frac{h^3}{6}f'''(x) + \dots$. In the forward difference the $h^2$ term survives, divided
+# by $h$: an error of about $\frac{h}{2}f''(x)$, which shrinks 10 times. In the central
+# difference the even terms cancel and the error is about $\frac{h^2}{6}f'''(x)$, which
+# shrinks 100 times. The first cell below measures the two factors.
+#
+# </details>
+#
+# **2. Find the wrong step.** A student wants a more precise check and argues:
+#
+# 1. the error of the central difference is about $\frac{h^2}{6}f'''(x)$;
+# 2. so the smaller $h$, the smaller the error;
+# 3. with $h = 10^{-12}$ the check should agree with `loss_and_grad` to about $10^{-24}$;
+# 4. it disagrees in the fifth decimal place, so `loss_and_grad` must be wrong.
+#
+# <details><summary>Solution</summary>
+#
+# Step 2 is wrong: it forgets rounding. $J$ is computed with a relative error of about
+# $10^{-16}$, and the difference quotient divides that error by $2h$: an error of order
+# $10^{-16}/10^{-12} = 10^{-4}$ times $|J|$. The total error, roughly $\frac{h^2}{6}|f'''| +
+# \frac{10^{-16}|f|}{h}$, is smallest near $h \approx 10^{-5}$, which is why this page uses
+# $h = 10^{-6}$. The second cell below shows the error at both sizes.
+#
+# </details>
+#
+# ### Checks of the solutions
+
+# %%
+f, slope = lrmath.log_sigmoid, 1.0 - lrmath.sigmoid(1.0)  # d/dz log sigma(z) = 1 - sigma(z)
+central = [abs((f(1 + h) - f(1 - h)) / (2 * h) - slope) for h in (1e-2, 1e-3)]
+forward = [abs((f(1 + h) - f(1.0)) / h - slope) for h in (1e-2, 1e-3)]
+print(f"exercise 1: central error shrinks {central[0] / central[1]:.1f}x, forward {forward[0] / forward[1]:.1f}x")
+assert 90 < central[0] / central[1] < 110 and 9 < forward[0] / forward[1] < 11
+
+# %%
+exact_w, _ = lrmath.loss_and_grad(w, b, X, y)[1:]
+tiny_w, _ = numeric_gradient(w, b, h=1e-12)
+good_w, _ = numeric_gradient(w, b, h=1e-6)
+print(f"exercise 2: worst error with h = 1e-12: {np.abs(tiny_w - exact_w).max():.1e}; "
+      f"with h = 1e-6: {np.abs(good_w - exact_w).max():.1e}")
+assert np.abs(tiny_w - exact_w).max() > 1e3 * np.abs(good_w - exact_w).max()

@@ -371,3 +371,53 @@ acc = np.mean(lrmath.predict(X_test, reference.w, reference.b) == y_test)
 standard_error = np.sqrt(acc * (1 - acc) / len(y_test))
 print(f"held-out accuracy {acc:.3f} on {len(y_test)} examples, standard error about {standard_error:.3f} "
       f"({len(y_test) - int(round(acc * len(y_test)))} errors)")
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** `lrmath.fit` starts from $\mathbf{w} = 0$ and $b_0 = \log\frac{\bar{y}}{1 - \bar{y}}$,
+# where $\bar{y}$ is the fraction of positive labels. Show that among the models with
+# $\mathbf{w} = 0$ this $b_0$ minimises $J$, whatever the penalty.
+#
+# <details><summary>Solution</summary>
+#
+# With $\mathbf{w} = 0$ every score is $b$, so by the bias gradient of chapter 4,
+# $\frac{\partial J}{\partial b} = \frac1n\sum_i(\sigma(b) - y_i) = \sigma(b) - \bar{y}$; the
+# penalty does not involve $b$. This is zero when $\sigma(b) = \bar{y}$, that is
+# $b = \log\frac{\bar{y}}{1 - \bar{y}}$, and $J$ is convex in $b$, so that is the minimum. The
+# first cell below evaluates the gradient there.
+#
+# </details>
+#
+# **2. Find the wrong step.** To miss fewer malignant tumours, a student lowers the threshold
+# of `lrmath.predict` from $0.5$ to $0.3$ and argues:
+#
+# 1. an example is predicted malignant when $\sigma(z) \ge t$;
+# 2. lowering $t$ only changes predictions from benign to malignant;
+# 3. so the number of missed malignant tumours cannot go up, and the number of false alarms cannot go down;
+# 4. so the total number of errors cannot go up.
+#
+# <details><summary>Solution</summary>
+#
+# Step 4 is wrong. Each changed prediction either fixes a miss or creates a false alarm, and
+# nothing says there are more of the first kind. Steps 1 to 3 are right, and they are the
+# honest trade-off: fewer misses, more false alarms, a total that may go either way. The
+# second cell below counts both kinds of error at the two thresholds.
+#
+# </details>
+#
+# ### Checks of the solutions
+
+# %%
+b0 = np.log(y_train.mean() / (1 - y_train.mean()))
+_, _, slope_b = lrmath.loss_and_grad(np.zeros(X_train.shape[1]), b0, X_train, y_train, l2=1e-3)
+print(f"exercise 1: dJ/db at w = 0, b = b0 is {slope_b:.1e}")
+assert abs(slope_b) < 1e-12
+
+# %%
+counts = {}
+for t in (0.5, 0.3):
+    predicted = lrmath.predict(X_test, reference.w, reference.b, threshold=t)
+    counts[t] = (int(np.sum((predicted == 0) & (y_test == 1))), int(np.sum((predicted == 1) & (y_test == 0))))
+    print(f"exercise 2: threshold {t}: {counts[t][0]} missed, {counts[t][1]} false alarms, {sum(counts[t])} errors")
+assert counts[0.3][0] <= counts[0.5][0] and counts[0.3][1] >= counts[0.5][1]
