@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import socket
+import shutil
 import subprocess
 import sys
 import threading
@@ -76,5 +77,6 @@ def browser():
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS / "screenshots", ignore_errors=True)  # no stale pages from renamed files
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
