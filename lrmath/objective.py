@@ -18,17 +18,22 @@ cross-entropy*, where every step is proven; :math:`\lambda` is ``l2``. The bias 
 not penalised. The loss is written with :math:`\log(1 + e^{z})` (see
 :mod:`lrmath.numerics`) so that it is finite for every score.
 
-Speed: one evaluation reads :math:`\mathbf{X}` twice (for :math:`\mathbf{X}\mathbf{w}`
-and :math:`\mathbf{X}^\top \mathbf{r}`) and computes **one** exponential and one
-``log1p`` per example: :math:`e^{-|z|}` serves both the loss and the
-sigmoid.
+Speed: :math:`\mathbf{X}` is processed in blocks of rows of about 2 MiB. For each block,
+the scores, losses and residuals are computed and the block's share of
+:math:`\mathbf{X}^\top \mathbf{r}` is added while the block is still in the processor's cache,
+so :math:`\mathbf{X}` is read from memory **once** per evaluation rather than twice, and no
+temporary is as large as :math:`\mathbf{X}`. One exponential and one ``log1p`` per example:
+:math:`e^{-|z|}` serves both the loss and the sigmoid. :func:`loss_and_grad` also checks
+:math:`\mathbf{X}` for NaN and inf block by block, in cache, rather than in a pass of its own.
+(Blocks also keep every BLAS call small: one large :math:`\mathbf{X}^\top \mathbf{r}` with few
+columns was several times slower than the blocked loop on a busy two-core machine.)
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lrmath._checks import check_labels, check_penalty, check_weights, check_X
+from lrmath._checks import check_labels, check_penalty, check_weights, check_X, finite, sum_is_finite
 
 __all__ = ["loss_and_grad", "hessian", "predict_proba", "predict"]
 
@@ -39,20 +44,77 @@ def _scores(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     return z
 
 
+_BLOCK_BYTES = 1 << 21
+
+
+def _row_blocks(n: int, d: int):
+    """Slices of about 2 MiB of rows of an (n, d) float64 matrix: a block read for
+    :math:`X_B w` is still in cache for :math:`X_B^\\top r_B`."""
+    step = max(1, _BLOCK_BYTES // (8 * d))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray) -> tuple[float, np.ndarray]:
+    r"""Summed loss :math:`\sum_i \log(1 + e^{z_i}) - y_i z_i` and residuals :math:`\sigma(z) - y`.
+
+    ``c`` is :math:`\tfrac12 - y`. One :math:`e = e^{-|z|}` gives both, through
+
+    .. math::
+
+        \log(1 + e^{z}) - y z = 2\max\bigl((\tfrac12 - y) z, 0\bigr) + \log(1 + e^{-|z|}),
+        \qquad
+        \sigma(z) - y = \operatorname{sign}(z)\bigl(\tfrac{1}{1 + e^{-|z|}} - \tfrac12\bigr) + \tfrac12 - y
+
+    (the first is :math:`\max(z, 0) - y z` for :math:`y \in \{0, 1\}`; the second holds because
+    :math:`\sigma(z) - \frac12` is odd in :math:`z`). Both sums add non-negative terms, so
+    the loss keeps full relative precision (line searches compare values of :math:`J` that
+    differ in the last digits). Every operation is in place; the residuals are exact to
+    about 1e-16 in absolute terms, which is what a gradient needs.
+    """
+    u = np.multiply(z, c)
+    loss = 2.0 * float(np.maximum(u, 0.0, out=u).sum())
+    e = np.copysign(z, -1.0, out=u)  # -|z|
+    np.exp(e, out=e)
+    r = np.add(e, 1.0)
+    loss += float(np.log1p(e, out=e).sum())
+    np.reciprocal(r, out=r)
+    r -= 0.5
+    np.copysign(r, z, out=r)
+    r += c
+    return loss, r
+
+
 def _loss_and_residual(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     r"""Mean loss and residuals :math:`\hat{y} - y`, from one :math:`e^{-|z|}`."""
-    e = np.exp(-np.abs(z))
-    inv = 1.0 / (1.0 + e)
-    # log(1 + e^z) - y z = max(z, 0) + log1p(e^{-|z|}) - y z
-    loss = (np.maximum(z, 0.0) - y * z + np.log1p(e)).mean()
-    # sigma(z) = 1/(1 + e^{-|z|}) for z >= 0 and e^{-|z|}/(1 + e^{-|z|}) for z < 0
-    residual = np.where(z >= 0, inv, e * inv)
-    residual -= y
-    return float(loss), residual
+    loss, r = _loss_sum_and_residual(z, 0.5 - y)
+    return loss / z.shape[0], r
 
 
-def _validated(w, b, X, y, l2):
-    X = check_X(X)
+def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z_out=None,
+                        check_finite: bool = False):
+    r"""One pass over ``X``, block by block: :math:`\sum_i L_i`, :math:`X^\top r`, :math:`\sum_i r_i`.
+
+    ``c`` is :math:`\tfrac12 - y`; the scores are written to ``z_out`` if given. No penalty,
+    no division by :math:`n`. ``check_finite``: check that ``X`` has no NaN or inf, block by
+    block while each block is in cache, instead of in a pass of its own.
+    """
+    n, d = X.shape
+    loss, grad_w, grad_b = 0.0, np.zeros(d), 0.0
+    for rows in _row_blocks(n, d):
+        block = X[rows]
+        if check_finite and not sum_is_finite(block):
+            finite(X, "X")  # raises, naming the first bad entry, unless the sum merely overflowed
+        z = np.matmul(block, w, out=None if z_out is None else z_out[rows])
+        z += b
+        block_loss, r = _loss_sum_and_residual(z, c[rows])
+        loss += block_loss
+        grad_w += block.T @ r
+        grad_b += float(r.sum())
+    return loss, grad_w, grad_b
+
+
+def _validated(w, b, X, y, l2, check_finite=True):
+    X = check_X(X, check_finite=check_finite)
     y = check_labels(y, "y", n=X.shape[0])
     w, b = check_weights(w, b, X.shape[1])
     return w, b, X, y, check_penalty(l2, "l2")
@@ -92,15 +154,15 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     >>> round(loss, 6), grad_w, grad_b
     (0.693147, array([ 0.5 , -0.75]), 0.0)
     """
-    w, b, X, y, l2 = _validated(w, b, X, y, l2)
-    loss, r = _loss_and_residual(_scores(w, b, X), y)
+    w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked in the pass
     n = X.shape[0]
-    grad_w = X.T @ r
+    loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b, check_finite=True)
+    loss /= n
     grad_w /= n
     if l2:
         loss += 0.5 * l2 * float(w @ w)
         grad_w += l2 * w
-    return loss, grad_w, float(r.mean())
+    return loss, grad_w, grad_b / n
 
 
 def hessian(w, b, X, y, l2=0.0):
