@@ -73,11 +73,11 @@ def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray) -> tuple[float, np.ndar
     """
     u = np.multiply(z, c)
     loss = 2.0 * float(np.maximum(u, 0.0, out=u).sum())
-    e = np.copysign(z, -1.0, out=u)  # -|z|
+    e = np.negative(np.abs(z, out=u), out=u)  # -|z| (faster than copysign(z, -1))
     np.exp(e, out=e)
     r = np.add(e, 1.0)
     loss += float(np.log1p(e, out=e).sum())
-    np.reciprocal(r, out=r)
+    np.divide(1.0, r, out=r)  # np.reciprocal is slower here
     r -= 0.5
     np.copysign(r, z, out=r)
     r += c
