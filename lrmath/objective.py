@@ -85,7 +85,8 @@ def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray) -> tuple[float, np.ndar
 
 
 def _loss_and_residual(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    r"""Mean loss and residuals :math:`\hat{y} - y`, from one :math:`e^{-|z|}`."""
+    r"""Mean loss and residuals :math:`\hat{y} - y`, from one :math:`e^{-|z|}` (kept for callers
+    written before the blocked pass; :func:`_loss_sum_and_residual` is what this module uses)."""
     loss, r = _loss_sum_and_residual(z, 0.5 - y)
     return loss / z.shape[0], r
 
@@ -104,6 +105,7 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
         block = X[rows]
         if check_finite and not sum_is_finite(block):
             finite(X, "X")  # raises, naming the first bad entry, unless the sum merely overflowed
+            check_finite = False  # it overflowed: all of X is finite, checked entry by entry
         z = np.matmul(block, w, out=None if z_out is None else z_out[rows])
         z += b
         block_loss, r = _loss_sum_and_residual(z, c[rows])
