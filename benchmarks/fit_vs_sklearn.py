@@ -245,8 +245,8 @@ def format_tables(rows: list[dict], quick: bool = False, threads_note: str = "")
             f"{r['name']:<24}{1e3 * g['read_gemv']:>9.3f}{1e3 * g['read_sum']:>9.3f}{g['bandwidth_GBps']:>7.1f}"
             f"{1e3 * g['exp']:>8.3f}{1e3 * g['log1p']:>9.3f}{1e3 * g['floor']:>10.3f}"
             f"{1e3 * g['loss_and_grad']:>9.3f}{g['ratio']:>7.2f}{ok:>8}{1e3 * g['core']:>9.3f}{g['core_ratio']:>7.2f}")
-    lines.append("l&g: lrmath.loss_and_grad as called (input checks included); core: the same pass "
-                 "without the checks (objective._loss_and_grad_sums).")
+    lines.append("l&g: lrmath.loss_and_grad as called (input checks included); core: the pass alone, "
+                 "as fit calls it (objective._loss_and_grad_sums).")
     return "\n".join(lines)
 
 

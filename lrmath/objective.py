@@ -23,8 +23,8 @@ the scores, losses and residuals are computed and the block's share of
 :math:`\mathbf{X}^\top \mathbf{r}` is added while the block is still in the processor's cache,
 so :math:`\mathbf{X}` is read from memory **once** per evaluation rather than twice, and no
 temporary is as large as :math:`\mathbf{X}`. One exponential and one ``log1p`` per example:
-:math:`e^{-|z|}` serves both the loss and the sigmoid. :func:`loss_and_grad` also checks
-:math:`\mathbf{X}` for NaN and inf block by block, in cache, rather than in a pass of its own.
+:math:`e^{-|z|}` serves both the loss and the sigmoid. :func:`loss_and_grad` checks
+:math:`\mathbf{X}` for NaN and inf block by block, as part of that pass, not in one of its own.
 (Blocks also keep every BLAS call small: one large :math:`\mathbf{X}^\top \mathbf{r}` with few
 columns was several times slower than the blocked loop on a busy two-core machine.)
 """
@@ -91,16 +91,20 @@ def _loss_and_residual(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]
     return loss / z.shape[0], r
 
 
-def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z_out=None,
-                        check_finite: bool = False):
+def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z_out=None):
     r"""One pass over ``X``, block by block: :math:`\sum_i L_i`, :math:`X^\top r`, :math:`\sum_i r_i`.
 
     ``c`` is :math:`\tfrac12 - y`; the scores are written to ``z_out`` if given. No penalty,
-    no division by :math:`n`. ``check_finite``: check that ``X`` has no NaN or inf, block by
-    block while each block is in cache, instead of in a pass of its own.
+    no division by :math:`n`. Each block is first checked for NaN and inf with one streaming
+    read (:func:`lrmath._checks.sum_is_finite`). That check is what :func:`loss_and_grad`
+    needs anyway, and it is not wasted in :func:`lrmath.fit` either: it brings the block into
+    cache at the full speed of memory, whereas BLAS's ``gemv`` on long rows reads memory at
+    about half that speed (a pass over 200 000 x 200 took 28 ms with the check, 37 ms
+    without; over 1 000 000 x 20, where the rows are short, 18 ms with it, 17 ms without).
     """
     n, d = X.shape
     loss, grad_w, grad_b = 0.0, np.zeros(d), 0.0
+    check_finite = True
     for rows in _row_blocks(n, d):
         block = X[rows]
         if check_finite and not sum_is_finite(block):
@@ -158,7 +162,7 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     """
     w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked in the pass
     n = X.shape[0]
-    loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b, check_finite=True)
+    loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b)
     loss /= n
     grad_w /= n
     if l2:
