@@ -19,12 +19,9 @@ def as_float_array(value, name: str) -> np.ndarray:
 def sum_is_finite(array: np.ndarray) -> bool:
     """True proves every entry finite: a sum is finite only if every term is (NaN and inf
     survive +). One streaming pass, no boolean copy. False only means "look entry by entry":
-    the sum can overflow for huge finite entries. A contiguous array is summed as its sum of
-    squares, ``a @ a`` (BLAS ``ddot``, faster than ``np.sum``; squares keep NaN and inf)."""
+    the sum of huge finite entries can overflow. (NumPy's own sum, not a BLAS dot product:
+    a multi-threaded BLAS call per block waits for its second thread on a busy machine.)"""
     with np.errstate(over="ignore", invalid="ignore"):
-        if array.flags.c_contiguous:
-            flat = array.reshape(-1)
-            return bool(np.isfinite(flat @ flat))
         return bool(np.isfinite(np.sum(array)))
 
 
