@@ -53,9 +53,12 @@ what it is meant to.
 
 Threads: by default BLAS (OpenBLAS, two threads here) and scikit-learn's OpenMP loops use
 what they find. On a machine that other people are also using, a multi-threaded BLAS call
-can wait milliseconds for a descheduled thread; ``--threads 1`` (threadpoolctl, which comes
-with scikit-learn) pins both libraries to one thread each, which gives steadier ratios.
-The header says which was used.
+can wait milliseconds for a descheduled thread. lrmath makes two BLAS calls per block of
+about 2 MiB of ``X`` (hundreds per fit), scikit-learn a few large ones, so lrmath suffers
+more from this: with a third busy process on this two-core machine, lrmath's fits ran up to
+20x slower with two BLAS threads than with one. ``--threads 1`` (threadpoolctl, which comes
+with scikit-learn) pins both libraries to one thread each, which gives steady ratios; the
+header says which was used.
 
 Targets: ``lrmath.fit`` at most **0.7x** the faster of the two scikit-learn solvers on every
 data set, at equal accuracy; ``loss_and_grad`` within **1.5x** of the floor.
