@@ -17,9 +17,15 @@ Three methods, from the one the seeds teach to the ones used in practice:
     Limited-memory BFGS: a quasi-Newton direction built from the last 10 gradient
     differences, with a backtracking line search. :math:`O(n d)` per iteration.
 ``"auto"``
-    ``"newton"`` when :math:`d \le 100` (the Hessian is cheap to build and to factorise),
-    ``"lbfgs"`` otherwise. With ``l1 > 0``: ``"prox-newton"`` when :math:`d \le 100`,
-    ``"fista"`` otherwise.
+    ``"newton"`` when :math:`\mathbf{X}` is small (at most :math:`2^{16}` entries: it sits in
+    cache and an iteration costs little more than a gradient). Otherwise ``"lbfgs+newton"``:
+    L-BFGS for at most 25 evaluations of :math:`J` and its gradient, which is all it needs on
+    well-conditioned data (standardised features, where building even one Hessian costs more),
+    and then, if the gradient is not yet below ``tol``, Newton from where L-BFGS stopped. Newton
+    does not slow down on badly scaled data as L-BFGS does (thousands of iterations when the
+    feature scales span a few decades). For :math:`d > 1000`, where the Hessian is too costly,
+    L-BFGS throughout.
+    With ``l1 > 0``: ``"prox-newton"`` when :math:`d \le 100`, ``"fista"`` otherwise.
 ``"prox-newton"``, ``"fista"``
     The proximal methods of :mod:`lrmath.proximal`, for the L1 penalty
     :math:`\lambda_1\lVert\mathbf{w}\rVert_1` (``l1``), alone or with ``l2`` (the elastic
@@ -51,14 +57,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrmath._checks import check_labels, check_penalty, check_X
-from lrmath.objective import accumulate, block_rows
+from lrmath.objective import _loss_and_grad_sums, _loss_sum_and_residual, _row_blocks
 from lrmath.proximal import _fista, _proximal_newton
 
 __all__ = ["fit", "FitResult", "ConvergenceWarning", "SeparableDataWarning"]
 
 METHODS = ("auto", "gd", "newton", "lbfgs", "prox-newton", "fista")
 PROXIMAL_METHODS = ("prox-newton", "fista")
-DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000, "prox-newton": 100, "fista": 100_000}
+DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000, "lbfgs+newton": 120, "prox-newton": 100, "fista": 100_000}
+AUTO_NEWTON_SIZE = 2**16  # "auto": Newton outright when X has at most this many entries
+AUTO_LBFGS_EVALS = 25  # "auto": evaluations of J and its gradient that L-BFGS may use before Newton
+AUTO_MAX_NEWTON_D = 1000  # "auto": no Newton beyond this many features
 
 
 class ConvergenceWarning(UserWarning):
@@ -88,7 +97,7 @@ class FitResult:
     times : ndarray of shape (n_iter + 1,)
         Seconds since the method started (set-up included), at the same moments.
     method : str
-        The method used (``"auto"`` resolved).
+        The method used (``"auto"`` resolved: ``"newton"``, ``"lbfgs+newton"`` or ``"lbfgs"``).
     grad_norm : float
         :math:`\\lVert\\nabla J\\rVert_\\infty` at the result; for ``"prox-newton"`` and
         ``"fista"``, the largest entry of the prox-gradient mapping
@@ -106,23 +115,40 @@ class FitResult:
 
 
 class _Problem:
-    """:math:`J` and its derivatives as functions of :math:`\\theta = (w, b)`; remembers the last point."""
+    """:math:`J` and its derivatives as functions of :math:`\\theta = (w, b)`.
+
+    Speed: every evaluation goes through ``X`` once, in blocks of rows that stay in cache
+    (:func:`lrmath.objective._loss_and_grad_sums`), and the Hessian is built block by block
+    with a symmetric product, so no temporary is as large as ``X``.
+    """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, l2: float):
-        self.X, self.y, self.l2 = np.ascontiguousarray(X), y, l2  # row blocks are contiguous
+        self.X = np.ascontiguousarray(X, dtype=np.float64)  # rows contiguous, for the blocks
+        self.y, self.l2 = y, l2
         self.n, self.d = X.shape
+        self.c = 0.5 - y  # the loss and the residuals are written with 1/2 - y
         self.sign = 2.0 * y - 1.0
         self.separable = False
 
+    def scores(self, theta: np.ndarray) -> np.ndarray:
+        z = self.X @ theta[:-1]
+        z += theta[-1]
+        return z
+
     def value_grad(self, theta: np.ndarray, z: np.ndarray | None = None):
-        """J, its gradient and the scores; reuses the scores ``z`` of ``theta`` if given."""
+        """:math:`J`, its gradient and the scores at ``theta``, in one pass over ``X``.
+
+        ``z`` (the scores at ``theta``, if known) is not needed: the pass that reads ``X``
+        for the gradient computes the scores on the way, at no extra memory traffic.
+        """
         w = theta[:-1]
-        loss, gw, gb, z, _ = accumulate(self.X, self.y, w, theta[-1], z)
-        g = np.empty_like(theta)
-        g[:-1] = gw
-        g[-1] = gb
-        g /= self.n
+        z = np.empty(self.n)
+        loss, grad_w, grad_b = _loss_and_grad_sums(self.X, self.c, w, theta[-1], z_out=z)
         loss /= self.n
+        g = np.empty_like(theta)
+        g[:-1] = grad_w
+        g[:-1] /= self.n
+        g[-1] = grad_b / self.n
         if self.l2:
             loss += 0.5 * self.l2 * float(w @ w)
             g[:-1] += self.l2 * w
@@ -131,27 +157,31 @@ class _Problem:
         return loss, g, z
 
     def value(self, theta: np.ndarray):
-        w = theta[:-1]
-        loss, _, _, z, _ = accumulate(self.X, self.y, w, theta[-1], grad=False)
+        z = self.scores(theta)
+        loss, _ = _loss_sum_and_residual(z, self.c)
         loss /= self.n
         if self.l2:
-            loss += 0.5 * self.l2 * float(w @ w)
+            loss += 0.5 * self.l2 * float(theta[:-1] @ theta[:-1])
         return loss, z
 
     def hessian(self, z: np.ndarray) -> np.ndarray:
-        e = np.exp(-np.abs(z))
-        s = e / (1.0 + e) ** 2  # sigma(z)(1 - sigma(z)), without cancellation
-        root = np.sqrt(s)
+        """:math:`\\frac1n \\tilde X^\\top S \\tilde X + \\lambda I_d` at the scores ``z``, bias last.
+
+        With :math:`\\tilde X = [X, 1]` and :math:`a_i = \\sqrt{s_i}\\,\\tilde x_i` this is
+        :math:`\\frac1n A^\\top A`, accumulated over blocks of rows; NumPy computes
+        ``A.T @ A`` with BLAS ``syrk``, half the work of a general product.
+        """
         n, d = self.n, self.d
         H = np.zeros((d + 1, d + 1))
-        step = block_rows(d)
-        scaled = np.empty((min(step, n), d + 1))
-        for i in range(0, n, step):  # [X, 1]^T S [X, 1] = A^T A with A = S^1/2 [X, 1], by blocks
-            rows = min(step, n - i)
-            A = scaled[:rows]
-            np.multiply(self.X[i : i + rows], root[i : i + rows, None], out=A[:, :d])
-            A[:, d] = root[i : i + rows]
-            H += A.T @ A  # NumPy sees A.T @ A and uses the symmetric product
+        blocks = _row_blocks(n, d + 1)
+        buffer = np.empty((blocks[0].stop, d + 1))
+        for rows in blocks:
+            h = np.exp(-0.5 * np.abs(z[rows]))  # e^{-|z|/2}
+            root = np.divide(h, 1.0 + h * h, out=h)  # sqrt(s), s = e/(1 + e)^2 with e = h^2
+            A = buffer[: len(root)]
+            np.multiply(self.X[rows], root[:, None], out=A[:, :d])
+            A[:, d] = root
+            H += A.T @ A
         H /= n
         H[np.arange(d), np.arange(d)] += self.l2
         return H
@@ -259,7 +289,7 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     if method == "auto" and l1 > 0:
         method = "prox-newton" if d <= 100 else "fista"
     if method == "auto":
-        method = "newton" if d <= 100 else "lbfgs"
+        method = "newton" if n * d <= AUTO_NEWTON_SIZE else "lbfgs+newton" if d <= AUTO_MAX_NEWTON_D else "lbfgs"
     if max_iter is None:
         max_iter = DEFAULT_MAX_ITER[method]
     if not (isinstance(max_iter, numbers.Integral) and max_iter >= 1):
@@ -271,7 +301,8 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     else:
         mean = y.mean()
         theta[-1] = np.log(mean / (1 - mean)) if 0 < mean < 1 else 0.0
-    solver = {"gd": _gradient_descent, "newton": _newton, "lbfgs": _lbfgs, "prox-newton": _proximal_newton, "fista": _fista}[method]
+    solver = {"gd": _gradient_descent, "newton": _newton, "lbfgs": _lbfgs, "lbfgs+newton": _lbfgs_then_newton,
+              "prox-newton": _proximal_newton, "fista": _fista}[method]
     kwargs = {"lr": lr} if method in ("gd", "fista") else {}
     if method in PROXIMAL_METHODS:
         kwargs["l1"] = l1
@@ -337,6 +368,24 @@ def _cholesky_solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
     raise np.linalg.LinAlgError("the Hessian is not positive definite even with a ridge")
 
 
+def _acceptable(loss, new_loss, t, slope, new_slope, c1=1e-4) -> bool:
+    r"""Whether the step ``t`` along a descent direction decreases :math:`J` enough.
+
+    ``slope`` and ``new_slope`` are the derivatives of :math:`J` along the direction at the
+    start and at the new point. First Armijo's test,
+    :math:`J_{\text{new}} \le J + c_1 t \cdot \text{slope}`. Near the minimum the decrease it asks
+    for falls below the rounding error of :math:`J` (a gradient of 1e-9 changes :math:`J` by
+    about 1e-18), and a line search that insists on it backtracks for nothing. So, when
+    :math:`J` did not rise beyond rounding, the approximate test of Hager and Zhang (2005) is
+    used, which looks at the slope instead (gradients keep their precision where values do not):
+    :math:`\text{slope}_{\text{new}} \le (1 - 2c_1)\,|\text{slope}|`; for a quadratic this is
+    Armijo's test itself.
+    """
+    if new_loss <= loss + c1 * t * slope:
+        return True
+    return new_loss <= loss + 1e-12 * abs(loss) and new_slope <= (2 * c1 - 1) * slope
+
+
 def _newton(problem: _Problem, theta, tol, max_iter):
     start = time.perf_counter()
     loss, g, z = problem.value_grad(theta)
@@ -345,37 +394,32 @@ def _newton(problem: _Problem, theta, tol, max_iter):
         gnorm = float(np.max(np.abs(g)))
         if gnorm <= tol or problem.separable:
             return theta, it - 1, not problem.separable, history, times, gnorm
-        delta = _cholesky_solve(problem.hessian(z), g)
-        slope = float(g @ delta)
-        # backtracking (Armijo) line search; the full step is nearly always taken, so
-        # its gradient is computed in the same pass over the data as its value
+        direction = -_cholesky_solve(problem.hessian(z), g)
+        slope = float(g @ direction)
         t = 1.0
-        candidate = theta - delta
-        new_loss, new_g, new_z = problem.value_grad(candidate)
-        while not (new_loss <= loss - 1e-4 * t * slope or t < 1e-10):
+        while True:  # backtracking line search
+            candidate = theta + t * direction
+            new_loss, new_g, new_z = problem.value_grad(candidate)  # the gradient costs no extra pass
+            if _acceptable(loss, new_loss, t, slope, float(new_g @ direction)) or t < 1e-10:
+                break
             t *= 0.5
-            candidate = theta - t * delta
-            new_loss, new_z = problem.value(candidate)
-            new_g = None
-        theta = candidate
-        if new_g is None:
-            new_loss, new_g, new_z = problem.value_grad(theta, new_z)
-        loss, g, z = new_loss, new_g, new_z
+        theta, loss, g, z = candidate, new_loss, new_g, new_z
         history.append(loss)
         times.append(time.perf_counter() - start)
     gnorm = float(np.max(np.abs(g)))
     return theta, max_iter, gnorm <= tol and not problem.separable, history, times, gnorm
 
 
-def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10):
+def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, max_evals: int | None = None):
     start = time.perf_counter()
     loss, g, _ = problem.value_grad(theta)
+    evals = 1
     history, times = [loss], [time.perf_counter() - start]
     s_list, y_list = [], []
     for it in range(1, max_iter + 1):
         gnorm = float(np.max(np.abs(g)))
-        if gnorm <= tol or problem.separable:
-            return theta, it - 1, not problem.separable, history, times, gnorm
+        if gnorm <= tol or problem.separable or (max_evals is not None and evals >= max_evals):
+            return theta, it - 1, gnorm <= tol and not problem.separable, history, times, gnorm
         # two-loop recursion: direction = H_k g, H_k the L-BFGS inverse-Hessian estimate
         q = g.copy()
         alphas = []
@@ -398,7 +442,8 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10):
         while True:
             candidate = theta + t * direction
             new_loss, new_g, _ = problem.value_grad(candidate)
-            if new_loss <= loss + 1e-4 * t * slope or t < 1e-12:
+            evals += 1
+            if _acceptable(loss, new_loss, t, slope, float(new_g @ direction)) or t < 1e-12:
                 break
             t *= 0.5
         s, yv = candidate - theta, new_g - g
@@ -413,3 +458,16 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10):
         times.append(time.perf_counter() - start)
     gnorm = float(np.max(np.abs(g)))
     return theta, max_iter, gnorm <= tol and not problem.separable, history, times, gnorm
+
+
+def _lbfgs_then_newton(problem: _Problem, theta, tol, max_iter):
+    """``"auto"`` on large data: a few cheap L-BFGS iterations, then Newton if they were not enough."""
+    start = time.perf_counter()
+    theta, n_iter, converged, history, times, gnorm = _lbfgs(problem, theta, tol, max_iter, max_evals=AUTO_LBFGS_EVALS)
+    if converged or problem.separable or n_iter >= max_iter:
+        return theta, n_iter, converged, history, times, gnorm
+    offset = time.perf_counter() - start
+    theta, more, converged, newton_history, newton_times, gnorm = _newton(problem, theta, tol, max_iter - n_iter)
+    history += newton_history[1:]  # Newton's iteration 0 is L-BFGS's last point
+    times += [offset + t for t in newton_times[1:]]
+    return theta, n_iter + more, converged, history, times, gnorm

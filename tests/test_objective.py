@@ -93,3 +93,17 @@ def test_bad_input_names_the_argument(args, kwargs, words):
     with pytest.raises((ValueError, TypeError)) as info:
         lrmath.loss_and_grad(*args, **kwargs)
     assert words in str(info.value)
+
+
+def test_non_finite_entries_are_found_in_any_block_and_huge_finite_ones_pass():
+    # X is checked block by block during the pass; a NaN far down must still be named,
+    # and entries whose sum overflows are not mistaken for inf.
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((50_000, 3)), rng.integers(0, 2, 50_000)
+    X[41_234, 2] = np.nan
+    with pytest.raises(ValueError, match=r"X contains NaN \(first at index \(41234, 2\)\)"):
+        lrmath.loss_and_grad(np.zeros(3), 0.0, X, y)
+    X[41_234, 2] = 0.0
+    X[:2, 0] = 1e308  # finite, but their sum is inf
+    loss, grad_w, _ = lrmath.loss_and_grad(np.zeros(3), 0.0, X, y)
+    assert np.isfinite(loss) and np.isfinite(grad_w).all()
