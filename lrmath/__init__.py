@@ -1,7 +1,8 @@
 """lrmath: logistic regression, proven step by step and implemented in NumPy.
 
-The numerical half of the course (the other half, the derivation checker, lives in
-:mod:`lrmath.reading`, :mod:`lrmath.proving` and :mod:`lrmath.derivation`):
+The top level is the numerical half of the course, NumPy only. The derivation checker is
+the subpackage :mod:`lrmath.checker` (SymPy), and the site glue is :mod:`lrmath.site`;
+importing ``lrmath`` imports neither:
 
 >>> import numpy as np, lrmath
 >>> X, y, _ = lrmath.load_breast_cancer()

@@ -5,7 +5,7 @@ Checks every derivation in the given Markdown files or folders (default:
 summary, and exits with status 1 if anything failed (2 for a bad argument).
 
 Proofs of unchanged derivation blocks are reused from ``.cache/lrmath`` (or
-``$LRMATH_CACHE_DIR``), as ``mkdocs serve`` does; see :mod:`lrmath.proof_cache`.
+``$LRMATH_CACHE_DIR``), as ``mkdocs serve`` does; see :mod:`lrmath.checker.cache`.
 ``--no-cache`` proves every step again.
 
 >>> import tempfile, pathlib
@@ -25,8 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 import time
 from pathlib import Path
 
-from lrmath.derivation import check_page
-from lrmath.proof_cache import check_page_cached
+from lrmath.checker.page import check_page
+from lrmath.checker.cache import check_page_cached
 
 
 def _markdown_files(paths: list[str]) -> list[Path]:

@@ -32,7 +32,7 @@ import numpy as np
 import sympy as sp
 
 import lrmath
-from lrmath.derivation import load_course_page
+from lrmath.checker.page import load_course_page
 
 rng = np.random.default_rng(0)
 n, d = 7, 3

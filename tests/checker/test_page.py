@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from lrmath.derivation import check_page, find_blocks, load_course_page
+from lrmath.checker.page import check_page, find_blocks, load_course_page
 
 
 def page(text: str) -> str:

@@ -12,7 +12,7 @@ because an identity that holds for every value of ``\hat{y}`` holds for
 time. Derivatives and limits are always taken of the fully unfolded expression,
 keeping the variable itself.
 
->>> from lrmath.reading import Notation, read
+>>> from lrmath.checker.reading import Notation, read
 >>> nt = Notation()
 >>> nt.declare(r"z \in \mathbb{R}")
 >>> s = 1 / (1 + sp.exp(-z)) if (z := nt.names["z"].value) is not None else None
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.simplify.simplify import sum_simplify
 
-from lrmath.reading import Notation, Vec
+from lrmath.checker.reading import Notation, Vec
 
 __all__ = ["Proof", "prove", "evaluate", "unfold", "numeric_difference"]
 

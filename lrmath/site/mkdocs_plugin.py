@@ -15,12 +15,12 @@ What it does, event by event:
 
 ``on_files``
     Each jupytext notebook matching ``notebooks`` is executed (see
-    :mod:`lrmath.notebooks`; cached by content of the notebook *and* of
+    :mod:`lrmath.site.notebooks`; cached by content of the notebook *and* of
     ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
     ``.ipynb`` (same folder and name), which also becomes the page's download.
     The nav and links name the page ``notebooks/x.ipynb``.
 ``on_page_markdown``
-    Every ``derivation`` block is read and proven (see :mod:`lrmath.derivation`)
+    Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
@@ -41,11 +41,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from lrmath import notebooks
-from lrmath.derivation import find_blocks
-from lrmath.proof_cache import check_page_cached
-from lrmath.reading import ReadError
-from lrmath.rendering import render_page
+from lrmath.site import notebooks
+from lrmath.checker.page import find_blocks
+from lrmath.checker.cache import check_page_cached
+from lrmath.checker.reading import ReadError
+from lrmath.checker.rendering import render_page
 
 _NBCONVERT_MATHJAX = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from lrmath.derivation import check_page
-from lrmath.proving import numeric_difference, prove
-from lrmath.reading import Vec
+from lrmath.checker.page import check_page
+from lrmath.checker.proving import numeric_difference, prove
+from lrmath.checker.reading import Vec
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "```derivation" in p.read_text(encoding="utf-8"))
 MAX_PER_STEP = 6
 

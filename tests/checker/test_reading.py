@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from lrmath.reading import Notation, ReadError, Vec, read, read_chain, tokenize
+from lrmath.checker.reading import Notation, ReadError, Vec, read, read_chain, tokenize
 
 
 @pytest.fixture

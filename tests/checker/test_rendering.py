@@ -2,8 +2,8 @@
 
 import re
 
-from lrmath.derivation import check_page
-from lrmath.rendering import RENDERED, render_page
+from lrmath.checker.page import check_page
+from lrmath.checker.rendering import RENDERED, render_page
 
 PAGE = r"""# P
 

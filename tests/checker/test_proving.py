@@ -3,8 +3,8 @@
 import pytest
 import sympy as sp
 
-from lrmath.proving import numeric_difference, prove
-from lrmath.reading import Notation, read
+from lrmath.checker.proving import numeric_difference, prove
+from lrmath.checker.reading import Notation, read
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_numeric_difference_is_zero_for_identities_and_not_otherwise(nt):
 
 def test_definitions_are_used_and_derivatives_keep_their_variable(nt):
     L = sp.Symbol("L", real=True)
-    from lrmath.reading import Declared
+    from lrmath.checker.reading import Declared
 
     nt.names["L"] = Declared("scalar", L, "defined")
     nt.definitions[L] = read(r"-\log(\hat{y})", nt)
@@ -206,7 +206,7 @@ def test_a_double_sum_of_a_product_factors_into_a_product_of_sums(sums):
 
 def test_a_double_sum_is_not_a_single_sum(sums):
     """SymPy writes nested sums as one Sum with two limits; neither may be lost."""
-    from lrmath.proving import _canonical_dummies
+    from lrmath.checker.proving import _canonical_dummies
 
     double = read(r"\sum_{j=1}^{d}\sum_{k=1}^{d} v_j x_k", sums)
     assert len(double.limits) == 2
@@ -238,7 +238,7 @@ def test_finite_sums_may_be_taken_in_any_order():
 
 
 def test_an_inner_sum_that_mentions_the_outer_index_is_not_captured():
-    from lrmath.proving import _one_sum
+    from lrmath.checker.proving import _one_sum
 
     j, k = sp.symbols("j k", integer=True, positive=True)
     d = sp.Symbol("d", integer=True, positive=True)

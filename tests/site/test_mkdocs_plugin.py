@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from lrmath import mkdocs_plugin, notebooks, proof_cache
-from lrmath.mkdocs_plugin import LrmathPlugin
+from lrmath.checker import cache as proof_cache
+from lrmath.site import mkdocs_plugin, notebooks
+from lrmath.site.mkdocs_plugin import LrmathPlugin
 
 PAGE = textwrap.dedent(
     r"""
@@ -39,7 +40,7 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
         f"site_name: t\nsite_url: http://127.0.0.1/\nnav:\n{nav}plugins:\n{plugins}"
         "markdown_extensions:\n  - admonition\n  - pymdownx.details\n  - pymdownx.arithmatex:\n      generic: true\n"
         "  - pymdownx.superfences:\n      custom_fences:\n        - name: derivation\n          class: lr-derivation\n"
-        "          format: !!python/name:lrmath.rendering.superfences_format\n"
+        "          format: !!python/name:lrmath.checker.rendering.superfences_format\n"
     )
     return root
 
@@ -122,7 +123,7 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 2
     # and so is everything when the package changes
-    monkeypatch.setattr(notebooks, "_package_digest", lambda: "a different package")
+    monkeypatch.setattr(proof_cache, "checker_digest", lambda: "a different checker")
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 3
 

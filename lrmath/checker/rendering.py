@@ -8,7 +8,7 @@ author's own text, the very text the reader parsed.
 
 ``\eqref{label}`` in the prose becomes a link to the numbered step.
 
->>> from lrmath.derivation import check_page
+>>> from lrmath.checker.page import check_page
 >>> source = '''```derivation
 ... where z \\in \\mathbb{R}
 ... e^{z}e^{-z} = 1   # exponents add \\label{one}
@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import html
 
-from lrmath.derivation import EQREF, INLINE_CODE, CheckedPage, Step, prose_lines
+from lrmath.checker.page import EQREF, INLINE_CODE, CheckedPage, Step, prose_lines
 
 __all__ = ["render_block", "render_page"]
 

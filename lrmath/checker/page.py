@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from lrmath.proving import Proof, prove
-from lrmath.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
+from lrmath.checker.proving import Proof, prove
+from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
 __all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
 
@@ -94,7 +94,7 @@ class CheckedPage:
         expression the checker proved, ready for :func:`sympy.lambdify`. A vector
         is returned as its entry for the symbol ``j`` (or a fresh index).
         """
-        from lrmath.proving import evaluate
+        from lrmath.checker.proving import evaluate
 
         if self.failures:
             raise ValueError(f"{self.path} has failing steps: " + "; ".join(self.messages()))
@@ -149,7 +149,7 @@ def load_course_page(name: str) -> CheckedPage:
     """
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "docs" / name
+    path = Path(__file__).resolve().parents[2] / "docs" / name
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: the course pages come with the repository, not the package")
     return check_page(path.read_text(encoding="utf-8"), str(path))

@@ -33,7 +33,7 @@ What cannot be read is an error, with the column:
 >>> read(r"q + 1", notation)
 Traceback (most recent call last):
 ...
-lrmath.reading.ReadError: column 1: `q` is not declared (declare it in a `where` line, e.g. `where q \in \mathbb{R}`)
+lrmath.checker.reading.ReadError: column 1: `q` is not declared (declare it in a `where` line, e.g. `where q \in \mathbb{R}`)
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Proofs remembered by content: an unchanged derivation is not proven twice.
 
 A page's check is stored under a key made of the page's path, the text of each of its
-derivation blocks, and a digest of the ``lrmath`` package itself (so that a change to the
-reader or the prover invalidates every stored proof). Prose around the blocks may change
+derivation blocks, and a digest of the checker itself, SymPy's and Python's versions (so that a change to
+the reader or the prover invalidates every stored proof). Prose around the blocks may change
 freely: the stored steps are moved to the lines where their blocks stand now, and the
 page's ``\\eqref`` references are checked again, since they live in the prose.
 
@@ -22,26 +22,41 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import platform
+from functools import lru_cache
 from pathlib import Path
 
-from lrmath import notebooks
-from lrmath.derivation import CheckedPage, check_page, check_references, find_blocks
-from lrmath.reading import ReadError
+from lrmath.checker.page import CheckedPage, check_page, check_references, find_blocks
+from lrmath.checker.reading import ReadError
 
 __all__ = ["check_page_cached"]
 
+CHECKER_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def checker_digest() -> str:
+    """A digest of the checker's own source, SymPy's version and Python's version."""
+    import sympy
+
+    digest = hashlib.sha256(f"sympy {sympy.__version__} python {platform.python_version()}".encode())
+    for path in sorted(CHECKER_DIR.rglob("*.py")):
+        digest.update(path.relative_to(CHECKER_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
 
 def check_page_cached(markdown: str, path: str, cache_dir: Path) -> CheckedPage:
-    """:func:`lrmath.derivation.check_page`, reusing the proofs of unchanged blocks.
+    """:func:`lrmath.checker.page.check_page`, reusing the proofs of unchanged blocks.
 
-    A page whose blocks cannot even be found (a :class:`~lrmath.reading.ReadError`) is
+    A page whose blocks cannot even be found (a :class:`~lrmath.checker.reading.ReadError`) is
     checked without the cache, so that the error is reported as usual.
     """
     try:
         blocks = find_blocks(markdown)
     except ReadError:
         return check_page(markdown, path)
-    key = hashlib.sha256(notebooks.cache_key(path.encode()).encode())
+    key = hashlib.sha256(path.encode() + b"\0" + checker_digest().encode())
     for block in blocks:
         key.update("\n".join(text for _, text in block.lines).encode() + b"\0")
     store = Path(cache_dir) / "derivations" / f"{key.hexdigest()[:32]}.pickle"

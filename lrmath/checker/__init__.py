@@ -1,0 +1,15 @@
+r"""The derivation checker: reads the LaTeX of a page's derivations and proves each step.
+
+It is a product of its own, usable by any course author, and imports nothing from the
+course's NumPy code (nor does that code import it). One module per job:
+
+- :mod:`lrmath.checker.reading`: strict LaTeX -> SymPy reader (refuses what it cannot read
+  exactly);
+- :mod:`lrmath.checker.proving`: proving one step (difference exactly 0) or refuting it;
+- :mod:`lrmath.checker.page`: derivation blocks in a Markdown page, and checking a page;
+- :mod:`lrmath.checker.rendering`: the checked derivation as the reader sees it, with marks;
+- :mod:`lrmath.checker.cache`: proofs stored by content, so unchanged blocks are not
+  proven twice.
+
+The MkDocs integration and notebook execution live apart, in :mod:`lrmath.site`.
+"""
