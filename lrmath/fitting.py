@@ -17,14 +17,27 @@ Three methods, from the one the seeds teach to the ones used in practice:
     Limited-memory BFGS: a quasi-Newton direction built from the last 10 gradient
     differences, with a backtracking line search. :math:`O(n d)` per iteration.
 ``"auto"``
-    ``"newton"`` when :math:`\mathbf{X}` is small (at most :math:`2^{16}` entries: it sits in
-    cache and an iteration costs little more than a gradient). Otherwise ``"lbfgs+newton"``:
-    L-BFGS for at most 25 evaluations of :math:`J` and its gradient, which is all it needs on
-    well-conditioned data (standardised features, where building even one Hessian costs more),
-    and then, if the gradient is not yet below ``tol``, Newton from where L-BFGS stopped. Newton
-    does not slow down on badly scaled data as L-BFGS does (thousands of iterations when the
-    feature scales span a few decades). For :math:`d > 1000`, where the Hessian is too costly,
-    L-BFGS throughout.
+    Chosen from what each method costs, counted in **passes** over :math:`\mathbf{X}` (one
+    evaluation of :math:`J` and its gradient reads :math:`\mathbf{X}` once; building the
+    Hessian costs about :math:`1 + d/40` passes, :func:`hessian_cost_in_passes`, a ratio
+    measured by ``benchmarks/fit_vs_sklearn.py``):
+
+    - ``"newton"`` when :math:`\mathbf{X}` is small (at most :math:`2^{16}` entries): it sits in
+      cache, per-call overhead dominates, and Newton needs the fewest calls;
+    - ``"lbfgs"`` when :math:`d > 1000`: one Hessian costs more than 25 passes and
+      :math:`d^3/3` flops to factor, more than L-BFGS's whole fit on all but hopeless
+      conditioning;
+    - otherwise ``"lbfgs+newton"``: L-BFGS, watching its own rate. After each pass (from
+      the sixth on) it estimates the passes it still needs, :math:`\log(\text{tol}/g)/\log\rho`
+      with :math:`\rho` its recent decrease of :math:`\lVert\nabla J\rVert_\infty` per pass,
+      and hands over to Newton as soon as four Newton iterations
+      (:math:`4(2 + d/40)` passes) cost less. On standardised data L-BFGS finishes first;
+      on badly scaled data (feature scales spanning decades, where L-BFGS slows to
+      thousands of iterations) Newton takes over within a few passes.
+    - For a Dask array (:mod:`lrmath.partitioned`), a pass is dear (the data are read from
+      disk or made anew) and the Hessian comes in the same pass as the gradient:
+      ``"newton"`` when :math:`d \le 1000`, else ``"lbfgs"``.
+
     With ``l1 > 0``: ``"prox-newton"`` when :math:`d \le 100`, ``"fista"`` otherwise.
 ``"prox-newton"``, ``"fista"``
     The proximal methods of :mod:`lrmath.proximal`, for the L1 penalty
@@ -57,17 +70,31 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrmath._checks import check_labels, check_penalty, check_X
-from lrmath.objective import _loss_and_grad_sums, _loss_sum_and_residual, _row_blocks
+from lrmath.objective import _hessian_sum, _is_dask, _loss_and_grad_sums, _loss_sum_and_residual
 from lrmath.proximal import _fista, _proximal_newton
 
 __all__ = ["fit", "FitResult", "ConvergenceWarning", "SeparableDataWarning"]
 
 METHODS = ("auto", "gd", "newton", "lbfgs", "prox-newton", "fista")
 PROXIMAL_METHODS = ("prox-newton", "fista")
-DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000, "lbfgs+newton": 120, "prox-newton": 100, "fista": 100_000}
+PARTITIONED_METHODS = ("auto", "newton", "lbfgs")  # what a Dask array can be fitted with
+DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000, "lbfgs+newton": 2_000, "prox-newton": 100, "fista": 100_000}
 AUTO_NEWTON_SIZE = 2**16  # "auto": Newton outright when X has at most this many entries
-AUTO_LBFGS_EVALS = 25  # "auto": evaluations of J and its gradient that L-BFGS may use before Newton
-AUTO_MAX_NEWTON_D = 1000  # "auto": no Newton beyond this many features
+AUTO_MIN_LBFGS_EVALS = 6  # "auto": L-BFGS passes before its rate is judged
+AUTO_NEWTON_STEPS = 4  # "auto": Newton steps expected from where L-BFGS hands over
+HESSIAN_COLUMNS_PER_PASS = 40  # building the Hessian costs about 1 + d / this passes over X (measured)
+AUTO_MAX_NEWTON_D = 1000  # "auto": no Newton beyond this many features (a Hessian costs 25+ passes)
+
+
+def hessian_cost_in_passes(d: int) -> float:
+    """What building the Hessian costs, in passes over X (one pass: J and its gradient).
+
+    A pass reads each entry of X once and does 4 flops with it (two ``gemv``); the Hessian
+    does about :math:`2(d + 1)` flops per entry (``syrk``), at a higher rate because it is
+    compute-bound. Measured on this course's machine (``benchmarks/fit_vs_sklearn.py``,
+    Table 2's "H/pass" column): about :math:`1 + d / 40`.
+    """
+    return 1.0 + d / HESSIAN_COLUMNS_PER_PASS
 
 
 class ConvergenceWarning(UserWarning):
@@ -102,6 +129,10 @@ class FitResult:
         :math:`\\lVert\\nabla J\\rVert_\\infty` at the result; for ``"prox-newton"`` and
         ``"fista"``, the largest entry of the prox-gradient mapping
         (:func:`lrmath.proximal.optimality`), which is the same number when ``l1=0``.
+    passes : int
+        Passes over ``X``: evaluations of :math:`J` (with or without its gradient) and
+        Hessians. Over a Dask array, a Newton iteration's Hessian comes in the same pass as
+        its gradient. (The search for a separating iterate after a failed fit is not counted.)
     """
 
     w: np.ndarray
@@ -112,6 +143,7 @@ class FitResult:
     times: np.ndarray
     method: str
     grad_norm: float
+    passes: int = -1
 
 
 class _Problem:
@@ -129,6 +161,7 @@ class _Problem:
         self.c = 0.5 - y  # the loss and the residuals are written with 1/2 - y
         self.sign = 2.0 * y - 1.0
         self.separable = False
+        self.passes = 0  # passes over X: evaluations of J (with or without gradient) and Hessians
 
     def scores(self, theta: np.ndarray) -> np.ndarray:
         z = self.X @ theta[:-1]
@@ -141,6 +174,7 @@ class _Problem:
         ``z`` (the scores at ``theta``, if known) is not needed: the pass that reads ``X``
         for the gradient computes the scores on the way, at no extra memory traffic.
         """
+        self.passes += 1
         w = theta[:-1]
         z = np.empty(self.n)
         loss, grad_w, grad_b = _loss_and_grad_sums(self.X, self.c, w, theta[-1], z_out=z)
@@ -157,6 +191,7 @@ class _Problem:
         return loss, g, z
 
     def value(self, theta: np.ndarray):
+        self.passes += 1
         z = self.scores(theta)
         loss, _ = _loss_sum_and_residual(z, self.c)
         loss /= self.n
@@ -165,25 +200,12 @@ class _Problem:
         return loss, z
 
     def hessian(self, z: np.ndarray) -> np.ndarray:
-        """:math:`\\frac1n \\tilde X^\\top S \\tilde X + \\lambda I_d` at the scores ``z``, bias last.
-
-        With :math:`\\tilde X = [X, 1]` and :math:`a_i = \\sqrt{s_i}\\,\\tilde x_i` this is
-        :math:`\\frac1n A^\\top A`, accumulated over blocks of rows; NumPy computes
-        ``A.T @ A`` with BLAS ``syrk``, half the work of a general product.
-        """
-        n, d = self.n, self.d
-        H = np.zeros((d + 1, d + 1))
-        blocks = _row_blocks(n, d + 1)
-        buffer = np.empty((blocks[0].stop, d + 1))
-        for rows in blocks:
-            h = np.exp(-0.5 * np.abs(z[rows]))  # e^{-|z|/2}
-            root = np.divide(h, 1.0 + h * h, out=h)  # sqrt(s), s = e/(1 + e)^2 with e = h^2
-            A = buffer[: len(root)]
-            np.multiply(self.X[rows], root[:, None], out=A[:, :d])
-            A[:, d] = root
-            H += A.T @ A
-        H /= n
-        H[np.arange(d), np.arange(d)] += self.l2
+        """:math:`\\frac1n \\tilde X^\\top S \\tilde X + \\lambda I_d` at the scores ``z``, bias last
+        (:func:`lrmath.objective._hessian_sum`: blocks of rows, BLAS ``syrk``)."""
+        self.passes += 1
+        H = _hessian_sum(self.X, z)
+        H /= self.n
+        H[np.arange(self.d), np.arange(self.d)] += self.l2
         return H
 
     def lipschitz(self) -> float:
@@ -272,8 +294,14 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     >>> fit(X, y, l1=0.3).method
     'prox-newton'
     """
-    X = check_X(X)
-    y = check_labels(y, "y", n=X.shape[0])
+    partitioned = _is_dask(X, y)
+    if partitioned:
+        from lrmath import partitioned as _partitioned
+
+        X, y = _partitioned.aligned(X, y)  # shapes now; values in every pass
+    else:
+        X = check_X(X)
+        y = check_labels(y, "y", n=X.shape[0])
     l2 = check_penalty(l2, "l2")
     l1 = check_penalty(l1, "l1")
     if method not in METHODS:
@@ -283,23 +311,27 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
             f"method={method!r} needs the gradient, which the L1 penalty does not have where a weight is 0; "
             f"with l1 > 0 use method='auto', 'prox-newton' or 'fista'"
         )
+    if partitioned and (l1 > 0 or method not in PARTITIONED_METHODS):
+        raise ValueError(
+            f"a Dask array is fitted with method 'auto', 'lbfgs' or 'newton' and l1=0; got method={method!r}, l1={l1:g}"
+        )
     if not (isinstance(tol, numbers.Real) and tol > 0):
         raise ValueError(f"tol must be a positive number, got {tol!r}")
     n, d = X.shape
-    if method == "auto" and l1 > 0:
-        method = "prox-newton" if d <= 100 else "fista"
-    if method == "auto":
-        method = "newton" if n * d <= AUTO_NEWTON_SIZE else "lbfgs+newton" if d <= AUTO_MAX_NEWTON_D else "lbfgs"
+    method = _resolve(method, n, d, l1, partitioned)
     if max_iter is None:
         max_iter = DEFAULT_MAX_ITER[method]
     if not (isinstance(max_iter, numbers.Integral) and max_iter >= 1):
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    problem = _Problem(X, y, l2)
+    if partitioned:
+        problem = _partitioned.PartitionedProblem(X, y, l2, with_hessian=method == "newton")
+    else:
+        problem = _Problem(X, y, l2)
     theta = np.zeros(d + 1)
     if init is not None:
         theta[:-1], theta[-1] = np.asarray(init[0], dtype=float), float(init[1])
     else:
-        mean = y.mean()
+        mean = float(y.mean().compute()) if partitioned else y.mean()
         theta[-1] = np.log(mean / (1 - mean)) if 0 < mean < 1 else 0.0
     solver = {"gd": _gradient_descent, "newton": _newton, "lbfgs": _lbfgs, "lbfgs+newton": _lbfgs_then_newton,
               "prox-newton": _proximal_newton, "fista": _fista}[method]
@@ -307,6 +339,7 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
     if method in PROXIMAL_METHODS:
         kwargs["l1"] = l1
     theta, n_iter, converged, history, times, gnorm = solver(problem, theta, tol, max_iter, **kwargs)
+    passes = problem.passes
     if not converged and not problem.separable and l2 == 0 and l1 == 0:
         # Slow methods may never reach an iterate that separates the data. A few Newton
         # steps from where they stopped do, if the data are separable.
@@ -325,7 +358,21 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
             ConvergenceWarning,
             stacklevel=2,
         )
-    return FitResult(theta[:-1].copy(), float(theta[-1]), n_iter, converged, np.array(history), np.array(times), method, gnorm)
+    return FitResult(theta[:-1].copy(), float(theta[-1]), n_iter, converged, np.array(history), np.array(times), method,
+                     gnorm, passes)
+
+
+def _resolve(method: str, n: int, d: int, l1: float, partitioned: bool) -> str:
+    """What ``method="auto"`` means for this problem (see :func:`fit`'s docstring)."""
+    if method != "auto":
+        return method
+    if l1 > 0:
+        return "prox-newton" if d <= 100 else "fista"
+    if partitioned:  # a pass is dear (data read from disk or made anew): Newton's few passes win
+        return "newton" if d <= AUTO_MAX_NEWTON_D else "lbfgs"
+    if n * d <= AUTO_NEWTON_SIZE:
+        return "newton"
+    return "lbfgs+newton" if d <= AUTO_MAX_NEWTON_D else "lbfgs"
 
 
 # ---------------------------------------------------------------------------------------
@@ -410,15 +457,19 @@ def _newton(problem: _Problem, theta, tol, max_iter):
     return theta, max_iter, gnorm <= tol and not problem.separable, history, times, gnorm
 
 
-def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, max_evals: int | None = None):
+def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=None):
+    """L-BFGS; ``hand_over(evals, gnorms)``, if given, may stop it early (returns True) so that
+    another method takes over from where it is."""
     start = time.perf_counter()
     loss, g, _ = problem.value_grad(theta)
     evals = 1
     history, times = [loss], [time.perf_counter() - start]
     s_list, y_list = [], []
+    gnorms = []
     for it in range(1, max_iter + 1):
         gnorm = float(np.max(np.abs(g)))
-        if gnorm <= tol or problem.separable or (max_evals is not None and evals >= max_evals):
+        gnorms.append(gnorm)
+        if gnorm <= tol or problem.separable or (hand_over is not None and hand_over(evals, gnorms, tol)):
             return theta, it - 1, gnorm <= tol and not problem.separable, history, times, gnorm
         # two-loop recursion: direction = H_k g, H_k the L-BFGS inverse-Hessian estimate
         q = g.copy()
@@ -460,10 +511,37 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, max_evals:
     return theta, max_iter, gnorm <= tol and not problem.separable, history, times, gnorm
 
 
+def _newton_is_cheaper(d: int):
+    """The rule by which ``"auto"`` hands over from L-BFGS to Newton (see :func:`fit`).
+
+    After ``evals`` passes, L-BFGS's rate is the geometric mean of the decrease of
+    :math:`\\lVert\\nabla J\\rVert_\\infty` per pass over its last (up to) 10 passes;
+    at that rate, reaching ``tol`` takes :math:`\\log(\\text{tol}/g)/\\log(\\text{rate})` more
+    passes. Newton from here takes about ``AUTO_NEWTON_STEPS`` iterations of one Hessian and
+    one pass each. Hand over when Newton's cost is the smaller.
+    """
+    newton_cost = AUTO_NEWTON_STEPS * (1.0 + hessian_cost_in_passes(d))
+
+    def hand_over(evals: int, gnorms: list, tol: float) -> bool:
+        if evals < AUTO_MIN_LBFGS_EVALS or len(gnorms) < 3:
+            return False
+        window = gnorms[-11:]
+        rate = (window[-1] / window[0]) ** (1.0 / (len(window) - 1)) if window[0] > 0 else 0.0
+        # iterations to passes: L-BFGS used ``evals`` passes for ``len(gnorms) - 1`` iterations
+        passes_per_iteration = evals / max(1, len(gnorms) - 1)
+        if rate >= 1.0:
+            return True
+        remaining = passes_per_iteration * np.log(tol / window[-1]) / np.log(rate) if rate > 0 else 0.0
+        return newton_cost < remaining
+
+    return hand_over
+
+
 def _lbfgs_then_newton(problem: _Problem, theta, tol, max_iter):
-    """``"auto"`` on large data: a few cheap L-BFGS iterations, then Newton if they were not enough."""
+    """``"auto"`` on large data: L-BFGS while it is cheaper than Newton, then Newton."""
     start = time.perf_counter()
-    theta, n_iter, converged, history, times, gnorm = _lbfgs(problem, theta, tol, max_iter, max_evals=AUTO_LBFGS_EVALS)
+    theta, n_iter, converged, history, times, gnorm = _lbfgs(
+        problem, theta, tol, max_iter, hand_over=_newton_is_cheaper(problem.d))
     if converged or problem.separable or n_iter >= max_iter:
         return theta, n_iter, converged, history, times, gnorm
     offset = time.perf_counter() - start

@@ -119,6 +119,27 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     return loss, grad_w, grad_b
 
 
+def _hessian_sum(X: np.ndarray, z: np.ndarray) -> np.ndarray:
+    r""":math:`\tilde X^\top S \tilde X` at the scores ``z``, bias last; no penalty, no division by :math:`n`.
+
+    With :math:`\tilde X = [X, 1]` and :math:`a_i = \sqrt{s_i}\,\tilde x_i` this is :math:`A^\top A`,
+    accumulated over blocks of rows (no temporary as large as ``X``); NumPy computes
+    ``A.T @ A`` with BLAS ``syrk``, half the work of a general product.
+    """
+    n, d = X.shape
+    H = np.zeros((d + 1, d + 1))
+    blocks = _row_blocks(n, d + 1)
+    buffer = np.empty((blocks[0].stop, d + 1))
+    for rows in blocks:
+        h = np.exp(-0.5 * np.abs(z[rows]))  # e^{-|z|/2}
+        root = np.divide(h, 1.0 + h * h, out=h)  # sqrt(s), s = e/(1 + e)^2 with e = h^2
+        A = buffer[: len(root)]
+        np.multiply(X[rows], root[:, None], out=A[:, :d])
+        A[:, d] = root
+        H += A.T @ A
+    return H
+
+
 def _validated(w, b, X, y, l2, check_finite=True):
     X = check_X(X, check_finite=check_finite)
     y = check_labels(y, "y", n=X.shape[0])
@@ -160,6 +181,8 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     >>> round(loss, 6), grad_w, grad_b
     (0.693147, array([ 0.5 , -0.75]), 0.0)
     """
+    if _is_dask(X, y):
+        return _loss_and_grad_partitioned(w, b, X, y, l2)
     w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked in the pass
     n = X.shape[0]
     loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b)
@@ -201,16 +224,39 @@ def hessian(w, b, X, y, l2=0.0):
     array([[1.  , 0.  ],
            [0.  , 0.25]])
     """
+    if _is_dask(X, y):
+        from lrmath import partitioned
+
+        X, y = partitioned.aligned(X, y)
+        w, b = check_weights(w, b, X.shape[1])
+        problem = partitioned.PartitionedProblem(X, y, check_penalty(l2, "l2"))
+        return problem.hessian(np.append(w, b))
     w, b, X, y, l2 = _validated(w, b, X, y, l2)
-    p = _sigmoid(_scores(w, b, X))
-    s = p * (1.0 - p)
     n, d = X.shape
-    H = np.empty((d + 1, d + 1))
-    H[:d, :d] = (X.T * s) @ X / n
-    H[:d, d] = H[d, :d] = X.T @ s / n
-    H[d, d] = s.mean()
-    H[:d, :d] += l2 * np.eye(d)
+    H = _hessian_sum(np.ascontiguousarray(X), _scores(w, b, X)) / n
+    H[np.arange(d), np.arange(d)] += l2
     return H
+
+
+def _is_dask(X, y) -> bool:
+    """Whether ``X`` or ``y`` is a Dask array (checked without importing Dask)."""
+    return any(type(a).__module__.split(".")[0] == "dask" for a in (X, y))
+
+
+def _loss_and_grad_partitioned(w, b, X, y, l2):
+    """:func:`loss_and_grad` over a Dask array: one map over the row partitions and one reduce
+    (:mod:`lrmath.partitioned`)."""
+    from lrmath import partitioned
+
+    X, y = partitioned.aligned(X, y)
+    w, b = check_weights(w, b, X.shape[1])
+    l2 = check_penalty(l2, "l2")
+    sums = partitioned.evaluate(X, y, np.append(w, b))
+    loss, grad_w = sums.loss / sums.n, sums.grad[:-1] / sums.n
+    if l2:
+        loss += 0.5 * l2 * float(w @ w)
+        grad_w += l2 * w
+    return loss, grad_w, float(sums.grad[-1]) / sums.n
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
