@@ -28,7 +28,7 @@ Three methods, from the one the seeds teach to the ones used in practice:
       :math:`d^3/3` flops to factor, more than L-BFGS's whole fit on all but hopeless
       conditioning;
     - otherwise ``"lbfgs+newton"``: L-BFGS, watching its own rate. After each pass (from
-      the sixth on) it estimates the passes it still needs, :math:`\log(\text{tol}/g)/\log\rho`
+      the tenth on) it estimates the passes it still needs, :math:`\log(\text{tol}/g)/\log\rho`
       with :math:`\rho` its recent decrease of :math:`\lVert\nabla J\rVert_\infty` per pass,
       and hands over to Newton as soon as four Newton iterations
       (:math:`4(2 + d/40)` passes) cost less. On standardised data L-BFGS finishes first;
@@ -80,7 +80,7 @@ PROXIMAL_METHODS = ("prox-newton", "fista")
 PARTITIONED_METHODS = ("auto", "newton", "lbfgs")  # what a Dask array can be fitted with
 DEFAULT_MAX_ITER = {"gd": 100_000, "newton": 100, "lbfgs": 2_000, "lbfgs+newton": 2_000, "prox-newton": 100, "fista": 100_000}
 AUTO_NEWTON_SIZE = 2**16  # "auto": Newton outright when X has at most this many entries
-AUTO_MIN_LBFGS_EVALS = 6  # "auto": L-BFGS passes before its rate is judged
+AUTO_MIN_LBFGS_EVALS = 10  # "auto": L-BFGS passes before its rate is judged
 AUTO_NEWTON_STEPS = 4  # "auto": Newton steps expected from where L-BFGS hands over
 HESSIAN_COLUMNS_PER_PASS = 40  # building the Hessian costs about 1 + d / this passes over X (measured)
 AUTO_MAX_NEWTON_D = 1000  # "auto": no Newton beyond this many features (a Hessian costs 25+ passes)
@@ -515,7 +515,7 @@ def _newton_is_cheaper(d: int):
     """The rule by which ``"auto"`` hands over from L-BFGS to Newton (see :func:`fit`).
 
     After ``evals`` passes, L-BFGS's rate is the geometric mean of the decrease of
-    :math:`\\lVert\\nabla J\\rVert_\\infty` per pass over its last (up to) 10 passes;
+    :math:`\\lVert\\nabla J\\rVert_\\infty` per iteration over its last (up to) 5 iterations;
     at that rate, reaching ``tol`` takes :math:`\\log(\\text{tol}/g)/\\log(\\text{rate})` more
     passes. Newton from here takes about ``AUTO_NEWTON_STEPS`` iterations of one Hessian and
     one pass each. Hand over when Newton's cost is the smaller.
@@ -525,7 +525,7 @@ def _newton_is_cheaper(d: int):
     def hand_over(evals: int, gnorms: list, tol: float) -> bool:
         if evals < AUTO_MIN_LBFGS_EVALS or len(gnorms) < 3:
             return False
-        window = gnorms[-11:]
+        window = gnorms[-6:]
         rate = (window[-1] / window[0]) ** (1.0 / (len(window) - 1)) if window[0] > 0 else 0.0
         # iterations to passes: L-BFGS used ``evals`` passes for ``len(gnorms) - 1`` iterations
         passes_per_iteration = evals / max(1, len(gnorms) - 1)
