@@ -147,7 +147,11 @@ def evaluate(X, y, theta, with_hessian: bool = False) -> PartitionSums:
     """
     import dask
 
-    X_parts, y_parts = X.to_delayed().ravel(), y.to_delayed().ravel()
+    # optimize_graph=False: optimised separately, the graphs of X and of y would each get their
+    # own copy of any task that makes both (a block read from one file, or generated), and
+    # every pass would make it twice
+    X_parts = X.to_delayed(optimize_graph=False).ravel()
+    y_parts = y.to_delayed(optimize_graph=False).ravel()
     offsets = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(int)
     theta = np.array(theta, dtype=np.float64)
     map_ = dask.delayed(partition_sums, pure=True)

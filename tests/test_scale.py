@@ -146,3 +146,22 @@ def test_lrmath_imports_without_dask():
             "print('dask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_block_that_makes_both_X_and_y_is_made_once_per_pass():
+    """X and y cut from the same generated blocks: one evaluation makes each block once."""
+    import dask
+
+    made = []
+
+    def make(k):
+        made.append(k)
+        rng = np.random.default_rng(k)
+        return rng.normal(size=(50, 3)), (rng.random(50) < 0.5).astype(float)
+
+    blocks = [dask.delayed(make, pure=True)(k) for k in range(4)]
+    X = da.concatenate([da.from_delayed(b[0], shape=(50, 3), dtype=float) for b in blocks])
+    y = da.concatenate([da.from_delayed(b[1], shape=(50,), dtype=float) for b in blocks])
+    with dask.config.set(scheduler="synchronous"):
+        lrmath.loss_and_grad(np.zeros(3), 0.0, X, y)
+    assert sorted(made) == [0, 1, 2, 3]
