@@ -140,6 +140,49 @@ def _hessian_sum(X: np.ndarray, z: np.ndarray) -> np.ndarray:
     return H
 
 
+_SMALL_BYTES = 1 << 18  # data up to this size take the short path of loss_and_grad
+_FLOAT = np.dtype(np.float64)
+
+
+def _small_loss_and_grad(w, b, X, y, l2):
+    """:func:`loss_and_grad` for small, well-formed NumPy data with fewer NumPy calls, or None.
+
+    On small data the time of a call is the number of NumPy calls (about a microsecond each),
+    not the data. This path takes data that are already float64 arrays of the right shapes,
+    checks the labels with one product and one comparison (:math:`(\tfrac12 - y)^2 = \tfrac14`
+    exactly when :math:`y \in \{0, 1\}`, false for NaN and inf), and checks finiteness on the
+    **results**: a NaN or an infinity in ``X``, ``w`` or ``b`` makes the loss or the gradient
+    NaN or infinite (:math:`\infty \cdot 0` is NaN, and every entry of ``X`` is multiplied by a
+    weight and by a residual), so finite results prove finite inputs. Anything else (wrong
+    shapes or types, bad labels, non-finite results) returns None and goes the long way, whose
+    checks name what is wrong.
+    """
+    if not (type(X) is np.ndarray and type(y) is np.ndarray and type(w) is np.ndarray
+            and X.dtype is _FLOAT and y.dtype is _FLOAT and w.dtype is _FLOAT
+            and X.ndim == 2 and X.nbytes <= _SMALL_BYTES and X.shape[0] and X.shape[1]
+            and y.shape == X.shape[:1] and w.shape == X.shape[1:]
+            and type(b) is float and type(l2) in (float, int) and l2 >= 0):
+        return None
+    c = 0.5 - y
+    if not (c * c == 0.25).all():
+        return None
+    z = X @ w
+    z += b
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, r = _loss_sum_and_residual(z, c)
+        grad_w = r @ X
+        grad_b = float(r.sum())
+        n = X.shape[0]
+        loss /= n
+        grad_w /= n
+        if l2:
+            loss += 0.5 * l2 * float(w @ w)
+            grad_w += l2 * w
+        if not np.isfinite(loss + grad_b + grad_w.sum()):
+            return None
+    return loss, grad_w, grad_b / n
+
+
 def _validated(w, b, X, y, l2, check_finite=True):
     X = check_X(X, check_finite=check_finite)
     y = check_labels(y, "y", n=X.shape[0])
@@ -183,6 +226,9 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     """
     if _is_dask(X, y):
         return _loss_and_grad_partitioned(w, b, X, y, l2)
+    small = _small_loss_and_grad(w, b, X, y, l2)
+    if small is not None:
+        return small
     w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked in the pass
     n = X.shape[0]
     loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b)
