@@ -145,7 +145,7 @@ _FLOAT = np.dtype(np.float64)
 
 
 def _small_loss_and_grad(w, b, X, y, l2):
-    """:func:`loss_and_grad` for small, well-formed NumPy data with fewer NumPy calls, or None.
+    r""":func:`loss_and_grad` for small, well-formed NumPy data with fewer NumPy calls, or None.
 
     On small data the time of a call is the number of NumPy calls (about a microsecond each),
     not the data. This path takes data that are already float64 arrays of the right shapes,
