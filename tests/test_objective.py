@@ -107,3 +107,26 @@ def test_non_finite_entries_are_found_in_any_block_and_huge_finite_ones_pass():
     X[:2, 0] = 1e308  # finite, but their sum is inf
     loss, grad_w, _ = lrmath.loss_and_grad(np.zeros(3), 0.0, X, y)
     assert np.isfinite(loss) and np.isfinite(grad_w).all()
+
+
+@pytest.mark.parametrize("w", [np.zeros(2), np.array([1.0, 1.0]), np.array([0.0, -1.0])])
+@pytest.mark.parametrize("bad, kind", [(np.inf, "inf"), (-np.inf, "inf"), (np.nan, "NaN")])
+def test_the_short_path_for_small_data_still_finds_every_non_finite_entry(w, bad, kind):
+    # float64 arrays of the right shapes take the short path, which checks the results for
+    # finiteness instead of X: every inf or NaN in X, whatever the weights, must still be named.
+    X = np.array([[1.0, 2.0], [3.0, 4.0], [0.5, -1.0]])
+    X[1, 1] = bad
+    with pytest.raises(ValueError, match=rf"X contains {kind} \(first at index \(1, 1\)\)"):
+        lrmath.loss_and_grad(w, 0.0, X, np.array([0.0, 1.0, 0.0]))
+    with pytest.raises(ValueError, match="y must hold labels 0 and 1 only"):
+        lrmath.loss_and_grad(w, 0.0, np.ones((3, 2)), np.array([0.0, 1.0, 0.5]))
+
+
+def test_the_short_path_gives_the_long_paths_numbers(data):
+    X, y = data  # small: the short path
+    w, b = np.linspace(-1, 1, 4), 0.2
+    short = lrmath.loss_and_grad(w, b, X, y, 0.3)
+    long = lrmath.loss_and_grad(list(w), b, X.tolist(), y.astype(int), 0.3)  # not float64 arrays: the long path
+    assert short[0] == pytest.approx(long[0], rel=1e-15)
+    np.testing.assert_allclose(short[1], long[1], rtol=1e-14)
+    assert short[2] == pytest.approx(long[2], rel=1e-14)
