@@ -166,9 +166,9 @@ def _small_loss_and_grad(w, b, X, y, l2):
     c = 0.5 - y
     if not (c * c == 0.25).all():
         return None
-    z = X @ w
-    z += b
     with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w
+        z += b
         loss, r = _loss_sum_and_residual(z, c)
         grad_w = r @ X
         grad_b = float(r.sum())
