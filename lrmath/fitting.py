@@ -232,15 +232,26 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
 
     Parameters
     ----------
-    X : array_like of shape (n, d)
-        Features. Standardise them first for ``"gd"``: it converges faster.
-    y : array_like of shape (n,)
+    X : array_like or Dask array of shape (n, d)
+        Features. Standardise them first for ``"gd"``: it converges faster. A Dask array
+        (methods ``"auto"``, ``"newton"``, ``"lbfgs"``) is never held whole: each
+        evaluation is one map over its row partitions and one reduce
+        (:mod:`lrmath.partitioned`).
+    y : array_like or Dask array of shape (n,)
         Labels, 0 or 1.
     l2 : float, default 0.0
         :math:`\lambda \ge 0` in :math:`J + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2`.
         scikit-learn's ``C`` is :math:`1 / (n\lambda)`.
     method : {"auto", "gd", "newton", "lbfgs", "prox-newton", "fista"}, default "auto"
-        See the module docstring.
+        See the module docstring. ``"auto"`` decides from costs counted in passes over
+        ``X`` (a Hessian costs :func:`hessian_cost_in_passes`, about :math:`1 + d/40`, as
+        measured by the benchmark): Newton for small ``X`` (at most :math:`2^{16}` entries);
+        L-BFGS for :math:`d > 1000`; otherwise L-BFGS that, from its tenth pass on,
+        estimates the passes it still needs from its recent rate and hands over to Newton
+        when four Newton iterations cost fewer. With ``l1 > 0``, proximal Newton for
+        :math:`d \le 100`, FISTA beyond. For a Dask array, Newton (its Hessian comes in the
+        same pass as its gradient) when :math:`d \le 1000`, else L-BFGS. The result's
+        ``method`` says what was used.
     tol : float, default 1e-8
         Stop when :math:`\lVert\nabla J\rVert_\infty \le` ``tol``; for the proximal
         methods, when the prox-gradient mapping is (see :func:`lrmath.proximal.optimality`).
