@@ -177,7 +177,7 @@ class _Problem:
         self.passes += 1
         w = theta[:-1]
         z = np.empty(self.n)
-        loss, grad_w, grad_b = _loss_and_grad_sums(self.X, self.c, w, theta[-1], z_out=z)
+        loss, grad_w, grad_b = _loss_and_grad_sums(self.X, self.c, w, theta[-1], z_out=z, check_finite=False)  # checked once, in fit
         loss /= self.n
         g = np.empty_like(theta)
         g[:-1] = grad_w

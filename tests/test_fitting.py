@@ -120,3 +120,32 @@ def test_l1_is_validated_and_dispatched(cancer):
     assert lrmath.fit(X, y, l1=0.0, l2=1e-2).method == "newton"  # l1=0 is the smooth problem
     wide = np.hstack([X] * 4)  # d = 120 > 100: the first-order method
     assert lrmath.fit(wide, y, l1=5e-2, tol=1e-6).method == "fista"
+
+
+def _large(d=20, n=4_000, seed=3):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    y = (rng.random(n) < lrmath.sigmoid(X @ rng.standard_normal(d) * 2 / np.sqrt(d) + 0.5)).astype(float)
+    return X, y
+
+
+def test_auto_keeps_lbfgs_on_well_scaled_data_and_hands_over_to_newton_on_badly_scaled_data():
+    X, y = _large()  # 80 000 entries: above the size where auto is Newton outright
+    well = lrmath.fit(X, y, l2=1e-4, tol=1e-10)
+    lbfgs = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
+    assert well.method == "lbfgs+newton" and well.converged
+    assert well.passes == lbfgs.passes  # L-BFGS finished before Newton looked cheaper
+    scaled = X * np.logspace(-2, 2, X.shape[1])  # feature scales spanning four decades
+    badly = lrmath.fit(scaled, y, l2=1e-4, tol=1e-10)
+    with pytest.warns(lrmath.ConvergenceWarning):
+        slow = lrmath.fit(scaled, y, l2=1e-4, tol=1e-10, method="lbfgs", max_iter=5 * badly.passes)
+    assert badly.converged and not slow.converged  # L-BFGS alone needs far more passes
+    assert badly.passes <= 10 + 6 * (2 + lrmath.fitting.hessian_cost_in_passes(X.shape[1]))
+
+
+def test_passes_are_counted():
+    X, y = _large()
+    newton = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="newton")
+    assert newton.passes >= 2 * newton.n_iter + 1  # a Hessian and at least one evaluation per iteration
+    lbfgs = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
+    assert lbfgs.passes >= lbfgs.n_iter + 1
