@@ -164,7 +164,7 @@ except ImportError as exc:  # pragma: no cover - reported, not hidden
     print(f"dask-glm is not installed here ({exc}); the comparison is skipped")
 
 if GLMLogisticRegression is not None:
-    glm = GLMLogisticRegression(solver="lbfgs", lamduh=N * L2, tol=N * 1e-10, max_iter=200)
+    glm = GLMLogisticRegression(solver="lbfgs", lamduh=N * L2, tol=N * 1e-10, max_iter=100)
     start = time.perf_counter()
     with get_task_stream(client) as stream, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # a dask configuration key it still uses
