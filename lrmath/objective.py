@@ -24,7 +24,9 @@ the scores, losses and residuals are computed and the block's share of
 so :math:`\mathbf{X}` is read from memory **once** per evaluation rather than twice, and no
 temporary is as large as :math:`\mathbf{X}`. One exponential and one ``log1p`` per example:
 :math:`e^{-|z|}` serves both the loss and the sigmoid. :func:`loss_and_grad` checks
-:math:`\mathbf{X}` for NaN and inf block by block, as part of that pass, not in one of its own.
+:math:`\mathbf{X}` for NaN and inf through its results, with no read of its own: a NaN or an
+infinity in :math:`\mathbf{X}` always makes the loss or the gradient NaN or infinite (see
+:func:`_small_loss_and_grad`), and only then is :math:`\mathbf{X}` searched, to name the entry.
 (Blocks also keep every BLAS call small: one large :math:`\mathbf{X}^\top \mathbf{r}` with few
 columns was several times slower than the blocked loop on a busy two-core machine.)
 
@@ -242,9 +244,12 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     small = _small_loss_and_grad(w, b, X, y, l2)
     if small is not None:
         return small
-    w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked in the pass
+    w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked by the results
     n = X.shape[0]
-    loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b)
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b, check_finite=False)
+        if not np.isfinite(loss + grad_b + grad_w.sum()):
+            finite(X, "X")  # a NaN or inf in X shows in the results: name it (see _small_loss_and_grad)
     loss /= n
     grad_w /= n
     if l2:

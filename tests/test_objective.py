@@ -130,3 +130,17 @@ def test_the_short_path_gives_the_long_paths_numbers(data):
     assert short[0] == pytest.approx(long[0], rel=1e-15)
     np.testing.assert_allclose(short[1], long[1], rtol=1e-14)
     assert short[2] == pytest.approx(long[2], rel=1e-14)
+
+
+@pytest.mark.parametrize("w", [np.zeros(3), np.array([0.0, 0.0, 1.0]), np.array([0.0, 0.0, -1.0])])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("label", [0, 1])
+def test_large_data_non_finite_entries_show_in_the_results_and_are_named(w, bad, label):
+    # No pass of its own checks a large X: a NaN or inf must make the results non-finite,
+    # whatever the weight it meets and whatever the label of its row.
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((50_000, 3)), rng.integers(0, 2, 50_000).astype(float)
+    X[41_234, 2], y[41_234] = bad, label
+    kind = "NaN" if np.isnan(bad) else "inf"
+    with pytest.raises(ValueError, match=rf"X contains {kind} \(first at index \(41234, 2\)\)"):
+        lrmath.loss_and_grad(w, 0.0, X, y)
