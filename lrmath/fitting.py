@@ -1,6 +1,6 @@
 r"""Fitting: minimise :math:`J(\mathbf{w}, b) = \text{mean BCE} + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2`.
 
-Three methods, from the one the seeds teach to the ones used in practice:
+Three methods, from the one every course teaches first to the ones used in practice:
 
 ``"gd"``
     Gradient descent, :math:`\boldsymbol\theta \leftarrow \boldsymbol\theta - \eta\,\nabla J`,
@@ -342,7 +342,7 @@ def _gradient_descent(problem: _Problem, theta, tol, max_iter, lr=None):
     for it in range(1, max_iter + 1):
         if np.max(np.abs(g)) <= tol or problem.separable:
             return theta, it - 1, not problem.separable, history, times, float(np.max(np.abs(g)))
-        theta = theta - step * g  # the seeds' update: W := W - lr * grad
+        theta = theta - step * g  # the textbook update: W := W - lr * grad
         loss, g, _ = problem.value_grad(theta)
         if not np.isfinite(loss):
             raise FloatingPointError(f"gradient descent diverged at iteration {it}: lr={step:g} is too large")

@@ -14,8 +14,8 @@
 # %% [markdown]
 # # Other optimisers
 #
-# The source notes of this course say that the cross-entropy has no closed-form minimiser, so
-# it is minimised by gradient descent "or variants", and name a few: L-BFGS, SAG, SAGA,
+# Chapter 2 showed that the cross-entropy has no closed-form minimiser, so that it is
+# minimised by gradient descent or one of its variants, and named a few: L-BFGS, SAG, SAGA,
 # Adam. [Chapter 7](../training/) compared the full-batch methods that `lrmath.fit` offers
 # (gradient descent, Newton, L-BFGS). This chapter adds the *stochastic* ones, which look at
 # a few examples at a time: mini-batch SGD, Adam and SAGA. Each is written out here in a few

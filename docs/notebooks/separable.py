@@ -165,7 +165,7 @@ assert slope > 0
 # ## What `lrmath.fit` does, and the remedy
 #
 # `fit` refuses to pretend: with `l2=0` on these data it stops at the first iterate that
-# separates them and raises `SeparableDataWarning`, whatever the method. With a penalty,
+# separates them and warns with `SeparableDataWarning`, whatever the method. With a penalty,
 # even a small one, the objective is strongly convex (chapter 8), and the minimiser is
 # finite and unique; every method finds it.
 
