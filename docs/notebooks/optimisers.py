@@ -75,11 +75,11 @@ print(f"J at the start: {objective(np.zeros(d), b_start):.6f}")
 
 # %% [markdown]
 # How hard is this problem for a first-order method? The curvature of $J$ along a direction
-# is bounded above by $\hat L = \lVert\tilde{\mathbf{X}}\rVert_2^2/(4n) + \lambda$ everywhere
+# is bounded above by $\hat M = \lVert\tilde{\mathbf{X}}\rVert_2^2/(4n) + \lambda$ everywhere
 # ($\tilde{\mathbf{X}}$ is $\mathbf{X}$ with a column of ones; the $\frac14$ is the largest
-# value of $\sigma'$), and gradient descent in `fit` takes the step $1/\hat L$, the largest one
+# value of $\sigma'$), and gradient descent in `fit` takes the step $1/\hat M$, the largest one
 # that is safe everywhere. Near the minimum it then shrinks the gap by a factor of about
-# $1 - \mu/\hat L$ per step, where $\mu$ is the smallest eigenvalue of the Hessian at the
+# $1 - \mu/\hat M$ per step, where $\mu$ is the smallest eigenvalue of the Hessian at the
 # minimum, the curvature along the flattest direction.
 
 # %%

@@ -267,9 +267,9 @@ for lam, nrm, tr, te in zip(l2_values, norms, train_accuracy, test_accuracy):
     print(f"l2 = {lam:8.1e}   |w| = {nrm:7.3f}   training accuracy {tr:.4f}   held-out accuracy {te:.4f}")
 
 # %% [markdown]
-# A larger penalty can never give larger weights: if $\lambda_1 < \lambda_2$ with minimisers
-# $\mathbf{w}_1, \mathbf{w}_2$, adding the two inequalities that say each is optimal for its own
-# $\lambda$ leaves $(\lambda_2 - \lambda_1)(\lVert\mathbf{w}_1\rVert^2 - \lVert\mathbf{w}_2\rVert^2) \ge 0$.
+# A larger penalty can never give larger weights: if $\lambda < \lambda'$ with minimisers
+# $\mathbf{w}, \mathbf{w}'$, adding the two inequalities that say each is optimal for its own
+# strength leaves $(\lambda' - \lambda)(\lVert\mathbf{w}\rVert^2 - \lVert\mathbf{w}'\rVert^2) \ge 0$.
 # The computed path obeys this:
 
 # %%
