@@ -485,11 +485,12 @@ def confusion(y_true, p, threshold):
 
 for threshold in (0.5, 0.3):
     tp, fp, fn, tn = confusion(y_test, p_test, threshold)
-    print(f"threshold {threshold}:               predicted malignant   predicted benign")
+    print(f"threshold {threshold}:{'predicted malignant':>34}   predicted benign")
     print(f"  truly malignant ({tp + fn:3d})      {tp:8d}             {fn:8d}")
     print(f"  truly benign    ({fp + tn:3d})      {fp:8d}             {tn:8d}")
-    print(f"  precision {tp / (tp + fp):.3f}   recall {tp / (tp + fn):.3f}   "
-          f"specificity {tn / (tn + fp):.3f}   accuracy {(tp + tn) / len(y_test):.3f}\n")
+    precision, recall, specificity = tp / (tp + fp), tp / (tp + fn), tn / (tn + fp)
+    print(f"  precision {precision:.3f}   recall {recall:.3f}   "
+          f"specificity {specificity:.3f}   accuracy {(tp + tn) / len(y_test):.3f}\n")
 
 # %% [markdown]
 # Lowering the threshold catches more malignant tumours (recall up) at the price of more
@@ -507,7 +508,7 @@ for threshold in (0.5, 0.3):
 
 # %%
 def roc_curve(y_true, p):
-    """False- and true-positive rates at every threshold, from the highest score down."""
+    """False- and true-positive rates at every threshold, highest first."""
     order = np.argsort(-p, kind="stable")
     y_sorted, p_sorted = y_true[order], p[order]
     last_of_tie = np.r_[np.diff(p_sorted) != 0, True]  # tied scores enter together
@@ -548,21 +549,24 @@ calibration = []
 for k in range(len(edges) - 1):
     members = bin_of == k
     if members.any():
-        calibration.append((p_test[members].mean(), y_test[members].mean(), int(members.sum())))
+        mean_p, fraction = p_test[members].mean(), y_test[members].mean()
+        calibration.append((mean_p, fraction, int(members.sum())))
         print(f"[{edges[k]:.1f}, {edges[k + 1]:.1f}) {members.sum():>9d} "
               f"{calibration[-1][0]:>16.3f} {calibration[-1][1]:>19.3f}")
 predicted_mean, observed, counts = map(np.array, zip(*calibration))
 
 fig, (roc_ax, cal_ax) = plt.subplots(1, 2, figsize=(9, 4))
-roc_ax.plot(fpr, tpr, drawstyle="steps-post", label=f"logistic regression (AUC {auc:.3f})")
+roc_ax.plot(fpr, tpr, drawstyle="steps-post",
+            label=f"logistic regression (AUC {auc:.3f})")
 roc_ax.plot([0, 1], [0, 1], "--", color="gray", label="random ranking (AUC 0.5)")
-roc_ax.set(xlabel="false-positive rate (1 - specificity)", ylabel="true-positive rate (recall)",
-           title="ROC curve, held-out examples")
+roc_ax.set(xlabel="false-positive rate (1 - specificity)",
+           ylabel="true-positive rate (recall)", title="ROC curve, held-out examples")
 roc_ax.legend(loc="lower right")
 cal_ax.plot([0, 1], [0, 1], "--", color="gray", label="perfectly calibrated")
 cal_ax.plot(predicted_mean, observed, "o-", label="held-out bins")
 for x, o, c in zip(predicted_mean, observed, counts):
-    cal_ax.annotate(str(c), (x, o), textcoords="offset points", xytext=(5, -12), fontsize=8)
+    cal_ax.annotate(str(c), (x, o), textcoords="offset points", xytext=(5, -12),
+                    fontsize=8)
 cal_ax.set(xlabel="mean predicted probability", ylabel="fraction malignant",
            title="Calibration (numbers: examples per bin)")
 cal_ax.legend(loc="upper left")
@@ -584,11 +588,12 @@ tp5, fp5, fn5, tn5 = confusion(y_test, p_test, 0.5)
 tp3, fp3, fn3, tn3 = confusion(y_test, p_test, 0.3)
 assert tp5 + fp5 + fn5 + tn5 == len(y_test)
 assert tp3 >= tp5 and fp3 >= fp5, "a lower threshold flags at least as many examples"
-assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0) and fpr[-1] == tpr[-1] == 1
-assert abs(auc - auc_pairs) < 1e-12, "the area under the ROC curve is the pair-ranking probability"
+assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+assert fpr[-1] == tpr[-1] == 1
+assert abs(auc - auc_pairs) < 1e-12, "the area is the ranking probability"
 assert 0.5 < auc <= 1
 assert counts.sum() == len(y_test)
 train_mean_prediction = lrmath.predict_proba(X_train, model.w, model.b).mean()
 print(f"mean prediction on the training set {train_mean_prediction:.4f}, "
       f"fraction malignant {y_train.mean():.4f}")
-assert abs(train_mean_prediction - y_train.mean()) < 1e-8, "dJ/db = 0: the mean prediction is the base rate"
+assert abs(train_mean_prediction - y_train.mean()) < 1e-8, "dJ/db = 0 at the fit"

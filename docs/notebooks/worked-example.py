@@ -61,7 +61,8 @@ print("new weights     ", w_new, b_new)
 print("new scores      ", X @ w_new + b_new)
 print("new predictions ", lrmath.predict_proba(X, w_new, b_new))
 print(f"new loss         {new_loss:.6f}  (down by {loss - new_loss:.6f})")
-print(f"first-order estimate of the decrease: {eta * (grad_w @ grad_w + grad_b**2):.6f}")
+estimate = eta * (grad_w @ grad_w + grad_b**2)
+print(f"first-order estimate of the decrease: {estimate:.6f}")
 
 # %% [markdown]
 # The loss fell from 0.789 to 0.751, by a little less than the first-order estimate
@@ -82,7 +83,8 @@ with warnings.catch_warnings(record=True) as caught:
 print([warning.category.__name__ for warning in caught])
 
 result = lrmath.fit(X, y, l2=0.1)
-print("fitted weights", result.w, "bias", round(result.b, 4), "in", result.n_iter, "iterations")
+print("fitted weights", result.w, "bias", round(result.b, 4),
+      "in", result.n_iter, "iterations")
 print("predictions at the minimum", lrmath.predict_proba(X, result.w, result.b))
 
 # %%
@@ -112,11 +114,13 @@ checks = {
     "predictions": (y_hat, [proven("yhat1"), proven("yhat2"), proven("yhat3")]),
     "loss": (loss, proven("loss-value")),
     "gradient": (np.append(grad_w, grad_b), [proven("g1"), proven("g2"), proven("gb")]),
-    "new weights": (np.append(w_new, b_new), [proven("w1-new"), proven("w2-new"), proven("b-new")]),
-    "new scores": (X @ w_new + b_new, [proven("z1-new"), proven("z2-new"), proven("z3-new")]),
+    "new weights": (np.append(w_new, b_new),
+                    [proven("w1-new"), proven("w2-new"), proven("b-new")]),
+    "new scores": (X @ w_new + b_new,
+                   [proven("z1-new"), proven("z2-new"), proven("z3-new")]),
     "decrease estimate": (grad_w @ grad_w + grad_b**2, proven("predicted-decrease")),
 }
 for name, (computed, exact) in checks.items():
     np.testing.assert_allclose(computed, exact, rtol=1e-14, atol=1e-15, err_msg=name)
     print(f"{name:18} matches the page")
-assert 0 < loss - new_loss < proven("predicted-decrease"), "one step lowers the loss, by less than the estimate"
+assert 0 < loss - new_loss < proven("predicted-decrease"), "lower, less than estimated"
