@@ -21,7 +21,9 @@ def test_chapter_9_states_the_auto_rule_of_fit():
     exponent = int(math.log2(fitting.AUTO_NEWTON_SIZE))
     assert 2**exponent == fitting.AUTO_NEWTON_SIZE
     assert f"at most \\(2^{{{exponent}}}\\) entries" in text
-    assert f"at most {fitting.AUTO_LBFGS_EVALS} evaluations" in text
+    assert f"from its {fitting.AUTO_MIN_LBFGS_EVALS}th evaluation" in text
+    assert f"as soon as {fitting.AUTO_NEWTON_STEPS} Newton iterations" in text
+    assert f"\\(1 + d/{fitting.HESSIAN_COLUMNS_PER_PASS}\\) passes" in text
     assert f"more than {fitting.AUTO_MAX_NEWTON_D} features" in text
 
 
