@@ -34,6 +34,18 @@ What cannot be read is an error, with the column:
 Traceback (most recent call last):
 ...
 lrmath.checker.reading.ReadError: column 1: `q` is not declared (declare it in a `where` line, e.g. `where q \in \mathbb{R}`)
+
+So is whatever TeX would show differently from what would be read, or a careful reader
+could read two ways; the message says how to write it:
+
+>>> read(r"\log 2z", notation)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+lrmath.checker.reading.ReadError: column 1: `\log` without brackets reads two ways ...: write \log(...) around its argument
+>>> read(r"z_12", notation)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+lrmath.checker.reading.ReadError: column 3: TeX subscripts only the first digit of `12` ...: write _{12}
 """
 
 from __future__ import annotations
@@ -1166,7 +1178,12 @@ class _Parser:
         if entry.kind == "function":
             return self.call(entry, name, tok, allow_call)
         if self.tok.text == "_":
-            return self.subscripted(entry, name, tok)
+            value = self.subscripted(entry, name, tok)
+        else:
+            value = None
+        self._not_an_application(name, tok)
+        if value is not None:
+            return value
         if entry.kind == "vector":
             base = entry.value
             return Vec(entry.length, lambda k: base[k])
@@ -1174,6 +1191,24 @@ class _Parser:
             base = entry.value
             return Mat(entry.shape[0], entry.shape[1], lambda i, j: base[i, j])
         return entry.value
+
+    def _not_an_application(self, name: str, tok: Token) -> None:
+        r"""``\hat{y}(z)`` looks like a function applied to z, but ``\hat{y}`` is a number here: refuse.
+
+        A product with a longer bracket, ``y(1 - y)``, reads one way only and is accepted.
+        """
+        if self.tok.text != "(":
+            return
+        try:
+            inner, end = _name_of(self.tokens, self.pos + 1)
+        except ReadError:
+            return
+        if self.tokens[end].text in (")", ","):
+            raise self.error(
+                f"`{name}({inner})` looks like a function applied to `{inner}`, but `{name}` is not a function: "
+                f"write {name} \\cdot {inner} for a product, or `define {name}({inner}) = ...` for a function",
+                tok,
+            )
 
     def kronecker_delta(self, tok: Token):
         r"""``\delta_{kj}``, an undeclared ``\delta`` with two indices: 1 if k = j, else 0."""

@@ -149,6 +149,8 @@ def _differ_somewhere(lhs, rhs, nt, points: int = 4) -> str | None:
 
 #: how many examples reached each outcome (printed with -s; shows the test exercises the prover)
 OUTCOMES: dict[str, int] = {}
+#: the sides of every step proven above, for the MathJax check at the end
+PROVEN_TEX: list[dict] = []
 
 
 def _check_never_lies(markdown: str) -> None:
@@ -162,6 +164,7 @@ def _check_never_lies(markdown: str) -> None:
                 if step.kind == "equality" and step.proof.status == "proven" and step.lhs_expr is not None:
                     witness = _differ_somewhere(step.lhs_expr, step.rhs_expr, checked.notation)
                     assert witness is None, f"proven but false: {step.lhs_tex} = {step.rhs_tex}; {witness}\n{markdown}"
+                    PROVEN_TEX.extend({"where": markdown, "tex": tex} for tex in (step.lhs_tex, "= " + step.rhs_tex) if tex)
     except _TooSlow:
         OUTCOMES["too slow"] = OUTCOMES.get("too slow", 0) + 1
 
@@ -241,6 +244,15 @@ def test_the_truth_check_can_see_a_false_step():
     w = nt.names[r"\mathbf{w}"].value
     j = nt.names["j"].value
     assert _differ_somewhere(sp.Sum(w[j], (j, 1, nt.names["d"].value)), 0, nt) is not None
+
+
+def test_what_was_proven_above_typesets_in_mathjax():
+    """Run after the property tests (pytest keeps the file's order): proven lines typeset cleanly."""
+    from tests.checker.test_typesetting import typeset_errors
+
+    assert PROVEN_TEX, "the property tests above proved nothing: they would not test soundness"
+    errors = typeset_errors(PROVEN_TEX)
+    assert not errors, "\n".join(f"MathJax: {e['error']} in `{e['tex']}`, from:\n{e['where']}" for e in errors)
 
 
 def test_the_course_lines_were_found():

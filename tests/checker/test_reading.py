@@ -388,6 +388,9 @@ def test_negative_domain():
         (r"\frac12", 6, r"\frac{1}{2}"),
         (r"a/2z", 2, "reads two ways"),
         (r"a / z / 2", 3, "reads two ways"),
+        # a number before a bracketed name looks like a function applied to it
+        (r"a(z)", 1, "is not a function"),
+        (r"a \left(z\right)", 1, "is not a function"),
         # \left and \right pair up, as in TeX
         (r"\left(z + 1", 1, r"never closed by a `\right`"),
         (r"\left(z + 1)", 1, r"add `\right)`"),
