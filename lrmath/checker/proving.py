@@ -501,9 +501,11 @@ def _cases(diff, nt: Notation) -> str | None:
     finite = {s: v for s, v in nt.finite_symbols().items() if s in diff.free_symbols}
     if not diff.has(sp.Sum, sp.Product):  # entries y_i of a label y (no sum binds their index)
         labels = {str(s): v for s, v in nt.finite_symbols().items()}
+        # entries of a declared vector or matrix are not the label's entries, even if they share its letter
+        arrays = {str(d.value) for d in nt.names.values() if d.kind in ("vector", "matrix")}
         for entry in diff.atoms(sp.Indexed):
             a = entry.base.label.assumptions0
-            if str(entry.base) in labels and a.get("integer") and a.get("nonnegative"):
+            if str(entry.base) in labels and str(entry.base) not in arrays and a.get("integer") and a.get("nonnegative"):
                 finite[entry] = labels[str(entry.base)]
     if not finite or len(finite) > 3:
         return None
