@@ -1148,7 +1148,8 @@ class _Parser:
     def name(self, allow_call: bool = True):
         tok = self.tok
         name, self.pos = _name_of(self.tokens, self.pos)
-        if name == "e" and "e" not in self.nt.names:
+        if name == "e" and "e" not in self.nt.names and "e" not in self.bound:
+            self._not_an_application(name, tok)
             return sp.E
         if name == r"\delta" and name not in self.nt.names and name not in self.bound:
             return self.kronecker_delta(tok)

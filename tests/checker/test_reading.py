@@ -390,6 +390,7 @@ def test_negative_domain():
         (r"a / z / 2", 3, "reads two ways"),
         # a number before a bracketed name looks like a function applied to it
         (r"a(z)", 1, "is not a function"),
+        (r"e(z)", 1, "is not a function"),
         (r"a \left(z\right)", 1, "is not a function"),
         # \left and \right pair up, as in TeX
         (r"\left(z + 1", 1, r"never closed by a `\right`"),
