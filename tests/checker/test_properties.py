@@ -227,7 +227,7 @@ def test_token_soup_is_never_proven_unless_true(line):
 
 
 @pytest.mark.filterwarnings("ignore")
-@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(mutated_course_line())
 def test_mutated_course_lines_are_never_proven_unless_true(page):
     _check_never_lies(page)
