@@ -2,8 +2,8 @@
 
 SymPy cannot be interrupted reliably from inside its own process (a long integer power
 runs in C and ignores signals), so pages are checked in a small pool of worker processes.
-Each worker tells the pool which line it starts; a line that runs longer than the time
-limit, or that kills its worker (out of memory, a crash), fails with a located message:
+Each worker tells the pool which line it starts; a line that uses more processor time than
+the time limit (so that a busy machine does not make a line fail), or that kills its worker (out of memory, a crash), fails with a located message:
 the worker is killed and replaced, and the page is checked again with that line marked
 failed instead of proven. The other pages go on in the other workers, and pages are
 checked in parallel, one per core.
@@ -39,6 +39,8 @@ __all__ = ["CheckerPool", "default_time_limit", "shared_pool", "DEFAULT_TIME_LIM
 DEFAULT_TIME_LIMIT = 10.0
 TIME_LIMIT_ENV = "LRMATH_TIME_LIMIT"
 MEMORY_HEADROOM = 3 << 30  # bytes a worker may allocate beyond its size at start
+WALL_BACKSTOP = 10  # a line also fails after this many times the limit on the clock
+POLL = 0.2  # seconds between looks at the workers' processor time
 
 
 def default_time_limit() -> float:
@@ -68,7 +70,7 @@ def parse_time_limit(value, name: str) -> float:
 
 def timeout_message(limit: float) -> str:
     return (
-        f"gave up on this line after {limit:g} s (the time limit for one line): split the step "
+        f"gave up on this line after {limit:g} s of computing (the time limit for one line): split the step "
         f"into smaller ones, or raise the limit (lrmath verify --time-limit, the plugin's "
         f"time_limit option, ${TIME_LIMIT_ENV})"
     )
@@ -151,6 +153,19 @@ class _Task:
         self.result = None
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """Seconds of processor time process ``pid`` has used (user + system), None if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 class _Worker:
     def __init__(self, ctx):
         self.conn, child = ctx.Pipe()
@@ -162,8 +177,25 @@ class _Worker:
         self.since = 0.0
 
     def give(self, task: _Task) -> None:
-        self.task, self.line, self.since = task, 0, time.monotonic()
+        self.task = task
+        self.started_line(0)
         self.conn.send((task.markdown, task.path, dict(task.skip), task.cache))
+
+    def started_line(self, line: int) -> None:
+        self.line, self.since, self.cpu = line, time.monotonic(), cpu_seconds(self.process.pid)
+
+    def over(self, limit: float, now: float) -> bool:
+        """Has the current line used more than ``limit`` seconds of processor time?
+
+        Processor time, not the clock: on a busy machine a line waits for a core without
+        using up its time. (Where processor time cannot be read, and as a backstop against
+        a worker that makes no progress at all, the clock counts, with a wider margin.)
+        """
+        wall = now - self.since
+        if self.cpu is None:
+            return wall > limit
+        cpu = cpu_seconds(self.process.pid)
+        return (cpu is not None and cpu - self.cpu > limit) or wall > WALL_BACKSTOP * limit
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -206,9 +238,7 @@ class CheckerPool:
                         worker = self._take()
                         worker.give(queue.popleft())
                         busy[worker.conn] = worker
-                    now = time.monotonic()
-                    wait_for = max(0.0, min(w.since + time_limit - now for w in busy.values()))
-                    for conn in wait(list(busy), timeout=wait_for):
+                    for conn in wait(list(busy), timeout=min(POLL, time_limit)):
                         worker = busy[conn]
                         try:
                             kind, payload = conn.recv()
@@ -218,7 +248,7 @@ class CheckerPool:
                             self._lost(worker, crash_message(worker.process.exitcode), queue)
                             continue
                         if kind == "at":
-                            worker.line, worker.since = payload, time.monotonic()
+                            worker.started_line(payload)
                         else:
                             worker.task.result = from_plain(payload)
                             worker.task.result.interrupted = bool(worker.task.skip)
@@ -227,7 +257,7 @@ class CheckerPool:
                             self._idle.append(worker)
                     now = time.monotonic()
                     for conn, worker in list(busy.items()):
-                        if now - worker.since > time_limit:
+                        if worker.over(time_limit, now):
                             del busy[conn]
                             self.timeouts += 1
                             self._lost(worker, timeout_message(time_limit), queue)

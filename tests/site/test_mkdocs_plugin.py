@@ -110,8 +110,9 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     plugin = LrmathPlugin()
     plugin._cache_dir, plugin._root = tmp_path, tmp_path
     calls = []
-    real = proof_cache.check_page
-    monkeypatch.setattr(proof_cache, "check_page", lambda *a: calls.append(1) or real(*a))
+    real = proof_cache._reuse_page
+    # a page not found in the cache is sent to a worker: count those
+    monkeypatch.setattr(proof_cache, "_reuse_page", lambda *a: real(*a) or calls.append(1))
     broken = PAGE.replace("s(1 - s)", "s(1 + s)")
     first = plugin._checked(broken, "docs/index.md")
     assert len(calls) == 1 and first.failures[0][0] == 6
@@ -122,7 +123,7 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     # a change inside a derivation is proven again
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 2
-    # and so is everything when the package changes
+    # and so is everything when the checker changes
     monkeypatch.setattr(proof_cache, "checker_digest", lambda: "a different checker")
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 3
