@@ -46,8 +46,10 @@ def _markdown_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def read_page(path: Path) -> tuple[str | None, str]:
+def read_page(path: Path, name: str | None = None) -> tuple[str | None, str]:
     """The page's text, or None and a one-line ``path:line: message`` saying why not.
+
+    ``name`` is the path to show (default: ``path``).
 
     >>> import tempfile, pathlib
     >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.md"
@@ -55,20 +57,21 @@ def read_page(path: Path) -> tuple[str | None, str]:
     >>> read_page(bad)[1].endswith("bad.md:2: not UTF-8 text (byte 0xef at column 3): save the page as UTF-8")
     True
     """
+    name = str(path) if name is None else name
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         if path.is_symlink():
-            return None, f"{path}:1: a broken link (to {os.readlink(path)}, which does not exist)"
-        return None, f"{path}:1: no such file"
+            return None, f"{name}:1: a broken link (to {os.readlink(path)}, which does not exist)"
+        return None, f"{name}:1: no such file"
     except OSError as exc:
-        return None, f"{path}:1: cannot be read ({exc.strerror or exc})"
+        return None, f"{name}:1: cannot be read ({exc.strerror or exc})"
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at column {column}): save the page as UTF-8"
+        return None, f"{name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at column {column}): save the page as UTF-8"
 
 
 def cache_dir() -> Path:
