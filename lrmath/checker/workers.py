@@ -86,9 +86,11 @@ def crash_message(exitcode) -> str:
 
 # -- in the worker -------------------------------------------------------------------------
 
-def _die_with_parent(parent: int) -> None:
-    if threading.current_thread() is threading.main_thread():
-        try:  # Linux: the kernel kills us when the parent (thread) exits
+def _die_with_parent(parent: int, from_main_thread: bool) -> None:
+    # PR_SET_PDEATHSIG fires when the *thread* that started us ends: only trust it when
+    # that thread is the parent's main thread, whose end is the parent's
+    if from_main_thread:
+        try:  # Linux: the kernel kills us when the parent exits
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
@@ -116,9 +118,9 @@ def _limit_memory() -> None:
         pass
 
 
-def _serve(conn, parent: int) -> None:
+def _serve(conn, parent: int, from_main_thread: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent(parent)
+    _die_with_parent(parent, from_main_thread)
     _limit_memory()
     from lrmath.checker.page import CheckedPage, check_page_here, failure_message
     from lrmath.checker.plain import to_plain
@@ -169,7 +171,7 @@ def cpu_seconds(pid: int) -> float | None:
 class _Worker:
     def __init__(self, ctx):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, os.getpid()), daemon=True, name="lrmath-checker")
+        self.process = ctx.Process(target=_serve, args=(child, os.getpid(), threading.current_thread() is threading.main_thread()), daemon=True, name="lrmath-checker")
         self.process.start()
         child.close()
         self.task: _Task | None = None

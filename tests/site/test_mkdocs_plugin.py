@@ -1,5 +1,6 @@
 """The MkDocs integration: builds fail at the right line, and proofs are cached by content."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -48,7 +49,9 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
 def build(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=root, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        cwd=root, capture_output=True, text=True,
+        # PYTHONPATH kept: a worktree's tests build with the worktree's lrmath
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}},
     )
 
 
@@ -134,3 +137,22 @@ def test_notebook_cache_key_follows_the_notebook_and_the_package(monkeypatch):
     assert key == notebooks.cache_key(b"x = 1") != notebooks.cache_key(b"x = 2")
     monkeypatch.setattr(notebooks, "_package_digest", lambda: "changed")
     assert notebooks.cache_key(b"x = 1") != key
+
+
+def test_a_line_over_the_time_limit_fails_the_build_at_its_line(tmp_path):
+    slow = PAGE.replace("See \\eqref{slope}.", "```derivation\ndefine \\phi(t) = \\frac{1}{1 + e^{-t}}\n\\phi(10^{9}) = 1\n```\n\nSee \\eqref{slope}.")
+    root = make_project(tmp_path, slow)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: 1\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/index.md:11: gave up on this line after 1 s" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_time_limit_is_a_configuration_error(tmp_path):
+    root = make_project(tmp_path)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: -3\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0 and "time_limit must be a positive" in result.stderr, result.stderr
