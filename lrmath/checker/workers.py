@@ -39,7 +39,6 @@ __all__ = ["CheckerPool", "default_time_limit", "shared_pool", "DEFAULT_TIME_LIM
 DEFAULT_TIME_LIMIT = 10.0
 TIME_LIMIT_ENV = "LRMATH_TIME_LIMIT"
 MEMORY_HEADROOM = 3 << 30  # bytes a worker may allocate beyond its size at start
-WALL_BACKSTOP = 10  # a line also fails after this many times the limit on the clock
 POLL = 0.2  # seconds between looks at the workers' processor time
 
 
@@ -190,14 +189,13 @@ class _Worker:
         """Has the current line used more than ``limit`` seconds of processor time?
 
         Processor time, not the clock: on a busy machine a line waits for a core without
-        using up its time. (Where processor time cannot be read, and as a backstop against
-        a worker that makes no progress at all, the clock counts, with a wider margin.)
+        using up its time, so the load does not decide which line fails. (Only where
+        processor time cannot be read does the clock count.)
         """
-        wall = now - self.since
         if self.cpu is None:
-            return wall > limit
+            return now - self.since > limit
         cpu = cpu_seconds(self.process.pid)
-        return (cpu is not None and cpu - self.cpu > limit) or wall > WALL_BACKSTOP * limit
+        return cpu is not None and cpu - self.cpu > limit
 
     def kill(self) -> None:
         if self.process.is_alive():
