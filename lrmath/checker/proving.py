@@ -549,12 +549,18 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
     full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
     worst, worst_point = 0.0, None
+    # the sizes are the same at every trial: substitute them (and expand what they make
+    # finite, such as sums to n) once, not at every trial
+    size_point = {s: _SIZES[i % len(_SIZES)] for i, s in enumerate(sizes)}
+    sized = [sp.sympify(e.xreplace(size_point)) for e in (full_l, full_r)]
+    sized_free = sized[0].free_symbols | sized[1].free_symbols
+    sized = [sp.sympify(e.doit()) for e in sized]
+    ranges = {k: (sp.sympify(lo).xreplace(size_point), sp.sympify(hi).xreplace(size_point)) for k, (lo, hi) in nt.index_ranges().items()}
     for _ in range(trials):
-        point = {s: _SIZES[i % len(_SIZES)] for i, s in enumerate(sizes)}
-        exprs = [sp.sympify(e.xreplace(point)) for e in (full_l, full_r)]
-        ranges = {k: (lo.xreplace(point), hi.xreplace(point)) for k, (lo, hi) in nt.index_ranges().items()}
+        point = dict(size_point)
+        exprs = sized
         for k, (lo, hi) in ranges.items():
-            if k in exprs[0].free_symbols or k in exprs[1].free_symbols:
+            if k in sized_free:
                 point[k] = rng.randint(int(lo), int(hi))
         exprs = [e.xreplace(point).doit() for e in exprs]
         labels = {i.base.label for e in exprs for i in e.atoms(sp.Indexed)}
