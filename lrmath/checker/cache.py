@@ -26,6 +26,7 @@ import platform
 from functools import lru_cache
 from pathlib import Path
 
+from lrmath.checker.displays import check_displays
 from lrmath.checker.page import CheckedPage, check_page, check_references, find_blocks
 from lrmath.checker.reading import ReadError
 
@@ -65,6 +66,8 @@ def check_page_cached(markdown: str, path: str, cache_dir: Path) -> CheckedPage:
         _move_lines(cached, blocks)
         cached.failures = [f for f in cached.failures if not f[1].startswith("\\eqref")]
         check_references(markdown, cached.blocks, cached.labels, cached.failures)
+        cached.displays, display_failures = check_displays(markdown)  # they live in the prose
+        cached.failures.extend(display_failures)
         cached.from_cache = True
         return cached
     checked = check_page(markdown, path)

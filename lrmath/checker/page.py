@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from lrmath.checker.displays import check_displays
+from lrmath.checker.inequalities import prove_inequality
 from lrmath.checker.proving import Proof, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
@@ -62,6 +64,8 @@ class Step:
     number: int = 0
     proof: Proof = field(default_factory=lambda: Proof("unproven"))
     expect_wrong: bool = False
+    #: the relation the step claims: ``=``, or an inequality (``\le``, ``<``, ``\ge``, ``>``)
+    relation: str = "="
     #: what SymPy read for the two sides (not kept in the build cache)
     lhs_expr: object = field(default=None, repr=False, compare=False)
     rhs_expr: object = field(default=None, repr=False, compare=False)
@@ -85,6 +89,8 @@ class CheckedPage:
     labels: dict  # label -> (number, line)
     seconds: float = 0.0
     notation: Notation | None = field(default=None, repr=False)
+    #: display math in the prose (see :mod:`lrmath.checker.displays`)
+    displays: list = field(default_factory=list)
 
     def expression(self, label: str, unfold: bool = True):
         """The SymPy expression of the right side of the step labelled ``label``.
@@ -231,6 +237,42 @@ def _split_top_level(text: str, sep: str = "=") -> list[tuple[str, int]]:
     return parts
 
 
+_RELATION_COMMAND = re.compile(r"\\(le|leq|ge|geq|lt|gt)(?![A-Za-z])")
+
+
+def _split_relations(text: str) -> tuple[list[str], list[str]]:
+    r"""Split a claim at its relations outside braces: ``=``, ``<``, ``>``, ``\le``, ``\ge`` ...
+
+    Returns the parts and the relations between them (one fewer).
+
+    >>> _split_relations(r"a = \frac{b}{c} \le d")
+    (['a ', ' \\frac{b}{c} ', ' d'], ['=', '\\le'])
+    """
+    parts, relations, depth, start, i = [], [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            command = _RELATION_COMMAND.match(text, i)
+            if command and depth == 0:
+                parts.append(text[start:i])
+                relations.append(command.group())
+                start = i = command.end()
+                continue
+            i += 2
+            continue
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch in "=<>" and depth == 0:
+            parts.append(text[start:i])
+            relations.append(ch)
+            start = i + 1
+        i += 1
+    parts.append(text[start:])
+    return parts, relations
+
+
 _BROKEN = object()  # stands for "the line above could not be read"
 
 
@@ -278,15 +320,14 @@ class _PageChecker:
                 raise ReadError("a `numeric:` step needs a written reason after the colon")
         expect_wrong = reason.lower().startswith("wrong:")
         if keyword == "define":
-            parts = _split_top_level(rest)
-            if len(parts) < 2:
+            parts, relations = _split_relations(rest)
+            if len(parts) < 2 or relations[0] != "=":
                 raise ReadError("a definition reads `define name = expression`")
-            self.define(block, line, parts[0][0].strip(), parts[1][0].strip(), reason, label if len(parts) == 2 else "")
-            rest_parts = [p for p, _ in parts[1:]]
+            self.define(block, line, parts[0].strip(), parts[1].strip(), reason, label if len(parts) == 2 else "")
+            rest_parts, relations = parts[1:], relations[1:]
             continuation = True  # further `=` on a define line continue from its body
         else:
-            parts = _split_top_level(math)
-            rest_parts = [p for p, _ in parts]
+            rest_parts, relations = _split_relations(math)
             continuation = not rest_parts[0].strip()
             if continuation:
                 if self.previous is _BROKEN:
@@ -297,7 +338,7 @@ class _PageChecker:
                     raise ReadError("a line that starts with `=` must follow an equation")
                 rest_parts[0] = self.previous[1]
             elif len(rest_parts) < 2:
-                raise ReadError("a step must be an equation `A = B` (or start with `=` to continue)")
+                raise ReadError("a step must be an equation `A = B` or an inequality `A \\le B` (or start with `=` to continue)")
         if len(rest_parts) < 2:
             return
         exprs = [read(p.strip(), self.nt) for p in rest_parts]
@@ -315,7 +356,13 @@ class _PageChecker:
                 expect_wrong=expect_wrong,
             )
             step.lhs_expr, step.rhs_expr = exprs[i - 1], exprs[i]
-            step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            step.relation = relations[i - 1]
+            if step.relation == "=":
+                step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            elif numeric_reason is not None:
+                raise ReadError("an inequality cannot be checked `numeric:` only: prove it, or split it into steps")
+            else:
+                step.proof = prove_inequality(exprs[i - 1], exprs[i], step.relation, self.nt)
             self.judge(step)
             self.number(step)
             block.steps.append(step)
@@ -406,7 +453,9 @@ def check_page(markdown: str, path: str) -> CheckedPage:
     for block in blocks:
         checker.block(block)
     check_references(markdown, blocks, checker.labels, checker.failures)
-    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt)
+    displays, display_failures = check_displays(markdown)
+    checker.failures.extend(display_failures)
+    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt, displays)
 
 
 def check_references(markdown: str, blocks: list, labels: dict, failures: list) -> None:

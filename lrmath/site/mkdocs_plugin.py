@@ -19,12 +19,19 @@ What it does, event by event:
     ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
     ``.ipynb`` (same folder and name), which also becomes the page's download.
     The nav and links name the page ``notebooks/x.ipynb``.
+``on_post_build``
+    The displays marked not checked are listed, ``path:line: reason``.
 ``on_page_markdown``
     Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
+    Display math outside derivation blocks must be marked
+    ``<!-- not checked: reason -->`` (see :mod:`lrmath.checker.displays`); an
+    unmarked display relation stops the build, in pages and in the Markdown
+    cells of notebooks.
 ``on_page_content``
+    Each ``not checked`` mark becomes a visible badge with its reason.
     nbconvert's own MathJax 2 loader (a CDN script and a config block that
     breaks under instant navigation) is removed from notebook pages: the site
     ships MathJax 3 and typesets notebook cells with it.
@@ -32,6 +39,8 @@ What it does, event by event:
 
 from __future__ import annotations
 
+import html as html_lib
+import logging
 import os
 import re
 from pathlib import Path
@@ -44,6 +53,7 @@ from mkdocs.structure.files import File, Files
 from lrmath.site import notebooks
 from lrmath.checker.page import find_blocks
 from lrmath.checker.cache import check_page_cached
+from lrmath.checker.displays import MARK, check_displays, notebook_markdown
 from lrmath.checker.reading import ReadError
 from lrmath.checker.rendering import render_page
 
@@ -66,7 +76,11 @@ class LrmathPlugin(BasePlugin):
         # LRMATH_CACHE_DIR lets tests that build a copy of the site share the cache.
         self._cache_dir = Path(os.environ.get("LRMATH_CACHE_DIR") or root / self.config["cache_dir"])
         self._root = root
+        self._unchecked = {}  # path -> displays marked not checked, for the summary
         return config
+
+    def on_pre_build(self, config):
+        self._unchecked = {}
 
     # -- notebooks -----------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:
@@ -76,6 +90,7 @@ class LrmathPlugin(BasePlugin):
         for file in files:
             if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
                 src_uri = file.src_uri[:-3] + ".ipynb"
+                self._check_notebook_displays(Path(file.abs_src_path))
                 try:
                     notebooks.execute(Path(file.abs_src_path), executed_root / src_uri)
                 except notebooks.NotebookError as exc:
@@ -84,6 +99,21 @@ class LrmathPlugin(BasePlugin):
             else:
                 out.append(file)
         return Files(out)
+
+    def _check_notebook_displays(self, source: Path) -> None:
+        path = self._relative(str(source))
+        displays, failures = check_displays(notebook_markdown(source.read_text(encoding="utf-8")) or "")
+        if failures:
+            raise PluginError("display check failed:\n" + "\n".join(f"{path}:{line}: {m}" for line, m in failures))
+        self._unchecked[path] = [d for d in displays if d.reason is not None]
+
+    def on_post_build(self, config):
+        marked = [(path, d) for path, displays in sorted(self._unchecked.items()) for d in displays]
+        if marked:
+            log.info(
+                f"lrmath: {len(marked)} display equation{'s' if len(marked) != 1 else ''} marked not checked:\n"
+                + "\n".join(f"  {path}:{d.line}: {d.reason}" for path, d in marked)
+            )
 
     def _relative(self, message: str) -> str:
         return message.replace(str(self._root) + "/", "")
@@ -95,12 +125,11 @@ class LrmathPlugin(BasePlugin):
         raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
         path = self._relative(page.file.abs_src_path)
-        if "derivation" not in markdown and "\\eqref" not in markdown:
-            return markdown
         padded = "\n" * max(offset, 0) + markdown
         checked = self._checked(padded, path)
         if checked.failures:
             raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
+        self._unchecked[path] = [d for d in checked.displays if d.reason is not None]
         return render_page(checked, padded)
 
     def _checked(self, markdown: str, path: str):
@@ -114,6 +143,7 @@ class LrmathPlugin(BasePlugin):
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
+        html = MARK.sub(_unchecked_badge, html)
         # Keep cell outputs, prompts, the copy button's duplicate of each cell and the
         # "how it was proven" dumps out of the search index, so that searching finds the
         # prose and the code, not printed numbers.
@@ -126,6 +156,21 @@ class LrmathPlugin(BasePlugin):
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
         return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
+
+
+log = logging.getLogger("mkdocs.plugins.lrmath")
+
+
+def _unchecked_badge(match: re.Match) -> str:
+    """The visible badge of a display marked ``<!-- not checked: reason -->``."""
+    reason = html_lib.escape(" ".join(match.group("reason").split()), quote=False)
+    if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
+        reason = f'<span class="arithmatex">{reason}</span>'
+    return (
+        '<p class="lr-unchecked"><span class="lr-mark lr-mark--unchecked" '
+        'title="this display is not proven by the checker">not checked</span> '
+        f"{reason}</p>"
+    )
 
 
 # Material's search parser compares elements by tag name only, so an excluded <div>
