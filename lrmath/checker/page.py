@@ -66,6 +66,8 @@ class Step:
     expect_wrong: bool = False
     #: the relation the step claims: ``=``, or an inequality (``\le``, ``<``, ``\ge``, ``>``)
     relation: str = "="
+    #: what SymPy read for the two sides, as LaTeX (for the reader; kept in the build cache)
+    read_tex: tuple = ("", "")
     #: what SymPy read for the two sides (not kept in the build cache)
     lhs_expr: object = field(default=None, repr=False, compare=False)
     rhs_expr: object = field(default=None, repr=False, compare=False)
@@ -79,6 +81,9 @@ class Block:
     lines: list  # (line number, text)
     steps: list = field(default_factory=list)
     declarations: list = field(default_factory=list)  # (line, tex)
+    #: the declarations (``where`` parts, as written) of the names the block's steps use,
+    #: wherever on the page they were declared: shown to the reader with the block
+    assumptions: list = field(default_factory=list)
 
 
 @dataclass
@@ -275,6 +280,31 @@ def _split_relations(text: str) -> tuple[list[str], list[str]]:
 
 _BROKEN = object()  # stands for "the line above could not be read"
 
+#: the index shown for "entry ⋆ of a vector" when a vector step's reading is typeset
+_ENTRY = sp.Symbol(r"\star", integer=True, positive=True)
+
+
+def _values_of(expr) -> list:
+    """The SymPy expressions inside a side (a vector gives its entry, a matrix nothing)."""
+    if isinstance(expr, Vec):
+        return [expr.component(_ENTRY)]
+    return [expr] if isinstance(expr, sp.Basic) else []
+
+
+def _latex(expr) -> str:
+    r"""What SymPy read, as LaTeX; a vector as its entry :math:`\star`.
+
+    >>> _latex(sp.Symbol("z") ** 2 / 2)
+    '\\frac{z^{2}}{2}'
+    """
+    values = _values_of(expr)
+    if not values:
+        return ""
+    try:
+        return sp.latex(values[0])
+    except Exception:  # printing must never fail a check: show nothing rather than crash
+        return ""
+
 
 class _PageChecker:
     def __init__(self, path: str):
@@ -282,6 +312,7 @@ class _PageChecker:
         self.nt = Notation()
         self.failures: list[str] = []
         self.labels: dict[str, tuple[int, int]] = {}
+        self.declared_in: dict[str, str] = {}  # name -> the `where` part that declared it
         self.previous = None  # (expression, tex) that a continuation line continues from
 
     def fail(self, line: int, message: str) -> None:
@@ -304,14 +335,34 @@ class _PageChecker:
             except ReadError as exc:
                 self.fail(line, exc.message + (f" (column {exc.column} of the math)" if exc.column else ""))
                 self.previous = _BROKEN  # its continuation lines cannot be checked: say so once
+        block.assumptions = self.assumptions(block)
+
+    def assumptions(self, block: Block) -> list:
+        """The ``where`` parts declaring the names that the block's steps mention, in page order."""
+        used = set()
+        for step in block.steps:
+            for expr in (step.lhs_expr, step.rhs_expr):
+                for value in _values_of(expr):
+                    used |= value.free_symbols | {i.base for i in value.atoms(sp.Indexed)}
+                    used |= {f.func for f in value.atoms(sp.Function)}
+        parts = []
+        for name, entry in self.nt.names.items():
+            part = self.declared_in.get(name)
+            if part and part not in parts and (entry.value in used or getattr(entry.value, "label", None) in used):
+                parts.append(part)
+        order = list(dict.fromkeys(self.declared_in.values()))
+        return sorted(parts, key=order.index)
 
     def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
         keyword, _, rest = math.partition(" ")
         if keyword == "where":
             for part in rest.split(";"):
                 if part.strip():
+                    before = set(self.nt.names)
                     self.nt.declare(part.strip())
                     block.declarations.append((line, part.strip()))
+                    for name in set(self.nt.names) - before:
+                        self.declared_in[name] = part.strip()
             return
         mode, numeric_reason = "prove", None
         if reason.lower().startswith("numeric:"):
@@ -356,6 +407,7 @@ class _PageChecker:
                 expect_wrong=expect_wrong,
             )
             step.lhs_expr, step.rhs_expr = exprs[i - 1], exprs[i]
+            step.read_tex = (_latex(exprs[i - 1]), _latex(exprs[i]))
             step.relation = relations[i - 1]
             if step.relation == "=":
                 step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)

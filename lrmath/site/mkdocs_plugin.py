@@ -155,7 +155,7 @@ class LrmathPlugin(BasePlugin):
                 f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
-        return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
+        return html.replace('<div class="lr-proof">', '<div class="lr-proof" data-search-exclude>')
 
 
 log = logging.getLogger("mkdocs.plugins.lrmath")
