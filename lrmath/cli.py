@@ -56,7 +56,7 @@ def _is_notebook(path: Path) -> bool:
 def _check(args):
     markdown, path, cache_dir = args
     if path.endswith(".py"):  # a notebook: its Markdown cells' display math only
-        displays, failures = check_displays(notebook_markdown(markdown) or "")
+        displays, failures = check_displays(notebook_markdown(markdown) or "", notebook=True)
         return CheckedPage(path, [], failures, {}, displays=displays)
     if cache_dir is None:
         return check_page(markdown, path).without_expressions()

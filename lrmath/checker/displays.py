@@ -162,20 +162,25 @@ def _attach_marks(lines: list, displays: list, failures: list) -> None:
             display.reason, display.mark_line = reason, number
 
 
-def check_displays(markdown: str) -> tuple[list, list]:
+def check_displays(markdown: str, notebook: bool = False) -> tuple[list, list]:
     """Find the displays and fail each one that states a relation without a mark.
 
     Returns ``(displays, failures)`` as :func:`find_displays`, failures in line order.
+    With ``notebook`` (Markdown cells, which hold no derivation blocks) the message says
+    where the claim can be proven instead.
     """
     displays, failures = find_displays(markdown)
     for display in displays:
         if display.relations and display.reason is None:
             shown = display.relations[0]
-            failures.append((
-                display.line,
-                f"this displayed `{shown}` is proven by nobody: move it into a ```derivation block, "
-                "or mark it with `<!-- not checked: reason -->` on the line above the display",
-            ))
+            fix = (
+                "prove it in a derivation on a course page, and mark it here with "
+                "`# <!-- not checked: reason -->` on the line above the display"
+                if notebook else
+                "move it into a ```derivation block, "
+                "or mark it with `<!-- not checked: reason -->` on the line above the display"
+            )
+            failures.append((display.line, f"this displayed `{shown}` is proven by nobody: {fix}"))
     return displays, sorted(failures)
 
 

@@ -301,9 +301,37 @@ def _latex(expr) -> str:
     if not values:
         return ""
     try:
-        return sp.latex(values[0])
+        return sp.latex(_tidy(values[0]), order="none")
     except Exception:  # printing must never fail a check: show nothing rather than crash
         return ""
+
+
+def _tidy(e):
+    r"""The reading without the reader's bookkeeping: factors 1 dropped, products of numbers done.
+
+    Nothing else is evaluated, so the typeset reading is still what was read (``z/z`` stays).
+
+    >>> sp.latex(_tidy(sp.Mul(sp.Integer(1), sp.Rational(1, 2), evaluate=False) * sp.Symbol("z")), order="none")
+    '\\frac{z}{2}'
+    """
+    if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase, sp.Symbol)):
+        return e
+    args = [_tidy(a) for a in e.args]
+    if isinstance(e, (sp.Mul, sp.Add)):
+        flat = [b for a in args for b in (a.args if isinstance(a, e.func) else (a,))]
+        if isinstance(e, sp.Add):
+            return sp.Add(*flat, evaluate=False)
+        if all(a.is_Number for a in flat):
+            return sp.Mul(*flat)
+        flat = [a for a in flat if a != 1] or [sp.S.One]
+        return flat[0] if len(flat) == 1 else sp.Mul(*flat, evaluate=False)
+    if isinstance(e, sp.Pow):
+        return sp.Pow(*args, evaluate=False)
+    if isinstance(e, (sp.Derivative, sp.Sum, sp.Product, sp.Limit)):
+        return e.func(*args)
+    if isinstance(e, sp.Function):
+        return e.func(*args, evaluate=False)
+    return e
 
 
 class _PageChecker:

@@ -102,7 +102,7 @@ class LrmathPlugin(BasePlugin):
 
     def _check_notebook_displays(self, source: Path) -> None:
         path = self._relative(str(source))
-        displays, failures = check_displays(notebook_markdown(source.read_text(encoding="utf-8")) or "")
+        displays, failures = check_displays(notebook_markdown(source.read_text(encoding="utf-8")) or "", notebook=True)
         if failures:
             raise PluginError("display check failed:\n" + "\n".join(f"{path}:{line}: {m}" for line, m in failures))
         self._unchecked[path] = [d for d in displays if d.reason is not None]
@@ -159,11 +159,14 @@ class LrmathPlugin(BasePlugin):
 
 
 log = logging.getLogger("mkdocs.plugins.lrmath")
+_ESCAPED_LINK = re.compile(r'&lt;a href="#eq-([A-Za-z0-9:_-]+)"&gt;\((\d+)\)&lt;/a&gt;')
 
 
 def _unchecked_badge(match: re.Match) -> str:
     """The visible badge of a display marked ``<!-- not checked: reason -->``."""
     reason = html_lib.escape(" ".join(match.group("reason").split()), quote=False)
+    # keep the links that \eqref{...} in the reason became (see lrmath.checker.rendering)
+    reason = _ESCAPED_LINK.sub(r'<a href="#eq-\1">(\2)</a>', reason)
     if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
         reason = f'<span class="arithmatex">{reason}</span>'
     return (

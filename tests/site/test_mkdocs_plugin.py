@@ -151,7 +151,7 @@ def test_an_unmarked_display_equation_fails_the_build_with_page_and_line(tmp_pat
 
 
 def test_a_marked_display_shows_a_badge_with_its_reason_and_is_listed(tmp_path):
-    mark = "<!-- not checked: the equation that defines the step \\(\\mathbf{p}\\) -->\n"
+    mark = "<!-- not checked: the equation that defines the step \\(\\mathbf{p}\\), not \\eqref{slope} -->\n"
     root = make_project(tmp_path, PAGE + "\n" + mark + DISPLAY)
     result = build(root, "--verbose")
     assert result.returncode == 0, result.stderr
@@ -159,6 +159,7 @@ def test_a_marked_display_shows_a_badge_with_its_reason_and_is_listed(tmp_path):
     badge = html[html.index('<p class="lr-unchecked">'):]
     assert badge.index("not checked</span>") < badge.index("defines the step") < badge.index("\\mathbf{H}")
     assert "<!-- not checked" not in html
+    assert '<a href="#eq-slope">(1)</a>' in badge.split("</p>")[0]  # an \eqref in the reason links
     assert "1 display equation marked not checked:" in result.stderr
     assert "docs/index.md:12: the equation that defines the step" in result.stderr
 
