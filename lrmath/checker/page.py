@@ -284,6 +284,24 @@ _BROKEN = object()  # stands for "the line above could not be read"
 _ENTRY = sp.Symbol(r"\star", integer=True, positive=True)
 
 
+_DECLARATION = re.compile(r"^(?P<names>.*?)\s*(?P<rest>(?:\\in(?![A-Za-z])|>|<|\\geq?(?![A-Za-z])).*)$")
+
+
+def _only(part: str, names: list) -> str:
+    r"""A ``where`` part cut down to the names used, as the author wrote them.
+
+    >>> _only(r"b, z \in \mathbb{R}", ["z"])
+    'z \\in \\mathbb{R}'
+    """
+    match = _DECLARATION.match(part)
+    if not match:
+        return part
+    written = [n.strip() for n in match.group("names").split(",")]
+    wanted = {re.sub(r"\s+", "", n) for n in names}
+    kept = [n for n in written if re.sub(r"\s+", "", n) in wanted]
+    return f"{', '.join(kept)} {match.group('rest')}" if kept and len(kept) < len(written) else part
+
+
 def _values_of(expr) -> list:
     """The SymPy expressions inside a side (a vector gives its entry, a matrix nothing)."""
     if isinstance(expr, Vec):
@@ -373,13 +391,13 @@ class _PageChecker:
                 for value in _values_of(expr):
                     used |= value.free_symbols | {i.base for i in value.atoms(sp.Indexed)}
                     used |= {f.func for f in value.atoms(sp.Function)}
-        parts = []
+        names_by_part: dict[str, list] = {}
         for name, entry in self.nt.names.items():
             part = self.declared_in.get(name)
-            if part and part not in parts and (entry.value in used or getattr(entry.value, "label", None) in used):
-                parts.append(part)
+            if part and entry.value in used:
+                names_by_part.setdefault(part, []).append(name)
         order = list(dict.fromkeys(self.declared_in.values()))
-        return sorted(parts, key=order.index)
+        return [_only(part, names_by_part[part]) for part in sorted(names_by_part, key=order.index)]
 
     def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
         keyword, _, rest = math.partition(" ")

@@ -73,7 +73,8 @@ def test_each_block_states_the_domains_of_the_names_it_uses_even_from_earlier_bl
     )
     first, second = _blocks(page)
     domains = re.findall(r'<p class="lr-assume">(.*?)</p>', first)
-    assert domains and "\\lambda &gt; 0" in domains[0] and "x, u \\in \\mathbb{R}" in domains[0]
+    assert domains and "\\lambda &gt; 0" in domains[0] and "x \\in \\mathbb{R}" in domains[0]
+    assert "u" not in domains[0]  # declared with x, but not used: not shown
     # the second block uses only lambda: its domain is shown, the unused x and u are not
     (later,) = re.findall(r'<p class="lr-assume">(.*?)</p>', second)
     assert "\\lambda &gt; 0" in later and "mathbb{R}" not in later
