@@ -221,27 +221,6 @@ def _split_reason(text: str) -> tuple[str, str]:
     return text.rstrip(), ""
 
 
-def _split_top_level(text: str, sep: str = "=") -> list[tuple[str, int]]:
-    """Split ``text`` at ``=`` outside braces and brackets; keep each part's column offset."""
-    parts, depth, start = [], 0, 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append((text[start:i], start))
-            start = i + 1
-        i += 1
-    parts.append((text[start:], start))
-    return parts
-
-
 _RELATION_COMMAND = re.compile(r"\\(le|leq|ge|geq|lt|gt)(?![A-Za-z])")
 
 
