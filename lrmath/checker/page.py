@@ -513,6 +513,7 @@ class _PageChecker:
                 nt.names[name] = Declared("scalar", value, "defined")
             nt.definitions[value] = body
         step = Step(line, "definition", target, body_tex, False, reason=reason, label=label, rhs_expr=body)
+        step.read_tex = (_latex(value), _latex(body))
         step.proof = Proof("defined", method="a definition: it introduces a name and claims nothing", lhs=sp.sstr(value), rhs=sp.sstr(body))
         self.number(step)
         block.steps.append(step)

@@ -64,9 +64,23 @@ def _assumptions(parts: list) -> str:
 
 
 def _plain(text: str) -> str:
-    """A prover's message as the reader should see it: no internal index names, honest labels."""
+    r"""A prover's message as the reader should see it, as HTML: no internal index names,
+    honest labels, and the page's names (``after unfolding \hat{y}, z``) typeset.
+
+    >>> print(_plain(r"cancel = 0 (after unfolding \hat{y}, z); entry k7 (relative difference 0.5)"))
+    cancel = 0 (after unfolding <span class="arithmatex">\(\hat{y}\)</span>, <span class="arithmatex">\(z\)</span>); entry k (the sides differ by 0.5, relative to their size)
+    """
     text = re.sub(r"\bk\d+\b", "k", text)  # fresh index symbols (k7) are the checker's, not the page's
-    return re.sub(r"\(relative difference ([^)]*)\)", r"(the sides differ by \1, relative to their size)", text)
+    text = re.sub(r"\(relative difference ([^)]*)\)", r"(the sides differ by \1, relative to their size)", text)
+    pieces = re.split(r"(after unfolding [^()]*?(?=\)|$))", text)
+    out = []
+    for piece in pieces:
+        if piece.startswith("after unfolding "):
+            names = piece[len("after unfolding "):].split(", ")
+            out.append("after unfolding " + ", ".join(_inline(n.strip()) for n in names))
+        else:
+            out.append(html.escape(piece, quote=False))
+    return "".join(out)
 
 
 def _math(tex: str) -> str:
@@ -96,12 +110,12 @@ def _step(step: Step, show_reason: bool = True) -> str:
     how = []
     lhs, rhs = step.read_tex
     if lhs or rhs:
-        claim = "defines" if step.kind == "definition" else step.relation
+        claim = ":=" if step.kind == "definition" else step.relation
         how.append(f"<p>SymPy read: {_inline(lhs + ' ' + claim + ' ' + rhs if lhs else rhs)}</p>")
     if step.proof.method:
-        how.append(f"<p>how: {html.escape(_plain(step.proof.method), quote=False)}</p>")
+        how.append(f"<p>how: {_plain(step.proof.method)}</p>")
     if step.proof.detail:
-        how.append(f"<p>{html.escape(_plain(step.proof.detail), quote=False)}</p>")
+        how.append(f"<p>{_plain(step.proof.detail)}</p>")
     reason = html.escape(step.reason, quote=False) if show_reason else ""
     if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
         reason = f'<span class="arithmatex">{reason}</span>'

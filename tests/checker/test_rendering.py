@@ -105,3 +105,18 @@ def test_an_inequality_step_shows_its_relation():
     (block,) = _blocks(page)
     assert block.count("lr-mark--proven") == 2
     assert "\\displaystyle \\le \\frac{1}{4}" in block and "\\displaystyle = \\frac{1}{4}" in block
+
+
+def test_every_panel_names_tex_only_inside_typeset_math_and_definitions_show_their_reading():
+    page = (
+        "```derivation\nwhere z \\in \\mathbb{R}; \\hat{y} \\in (0, 1)\n"
+        "define \\sigma(z) = \\frac{1}{1 + e^{-z}}   # the sigmoid\n"
+        "\\sigma(z)(1 - \\sigma(z)) = \\frac{e^{-z}}{(1 + e^{-z})^2}   # over one denominator\n```\n"
+    )
+    (block,) = _blocks(page)
+    panels = re.findall(r'<div class="lr-proof">(.*?)</div>', block)
+    assert len(panels) == 2 and all("SymPy read:" in p for p in panels)
+    assert ":=" in panels[0]  # a definition is read as one
+    for panel in panels:
+        outside_math = re.sub(r'<span class="arithmatex">.*?</span>', "", panel)
+        assert "\\" not in outside_math, outside_math
