@@ -46,7 +46,8 @@ def test_python_dash_m_and_exit_status_on_failure(tmp_path):
     bad.write_text("# t\n\n```derivation\nwhere z \\in \\mathbb{R}\n(1 + z)^{2} = 1 + z^{2}\n```\n")
     result = run("verify", "--no-cache", str(bad))
     assert result.returncode == 1
-    first, summary = result.stdout.splitlines()[0], result.stdout.splitlines()[-1]
+    lines = result.stdout.splitlines()
+    first, summary = lines[0], next(line for line in lines if line.startswith("verified: "))
     assert first.startswith(f"{bad}:5: wrong step: counterexample at z = ")
     assert "1 failures on 1 page" in summary
 
