@@ -69,15 +69,18 @@ def _plain(text: str) -> str:
 
     >>> print(_plain(r"cancel = 0 (after unfolding \hat{y}, z); entry k7 (relative difference 0.5)"))
     cancel = 0 (after unfolding <span class="arithmatex">\(\hat{y}\)</span>, <span class="arithmatex">\(z\)</span>); entry k (the sides differ by 0.5, relative to their size)
+    >>> print(_plain(r"wrong step: counterexample at n = 2, \hat{y} = 0.5 (relative difference 1)"))
+    wrong step: counterexample at <span class="arithmatex">\(n = 2\)</span>, <span class="arithmatex">\(\hat{y} = 0.5\)</span> (the sides differ by 1, relative to their size)
     """
     text = re.sub(r"\bk\d+\b", "k", text)  # fresh index symbols (k7) are the checker's, not the page's
     text = re.sub(r"\(relative difference ([^)]*)\)", r"(the sides differ by \1, relative to their size)", text)
-    pieces = re.split(r"(after unfolding [^()]*?(?=\)|$))", text)
+    pieces = re.split(r"((?:after unfolding|counterexample at) [^()]*?(?= \(|\)|, where|$))", text)
     out = []
     for piece in pieces:
-        if piece.startswith("after unfolding "):
-            names = piece[len("after unfolding "):].split(", ")
-            out.append("after unfolding " + ", ".join(_inline(n.strip()) for n in names))
+        lead = next((w for w in ("after unfolding ", "counterexample at ") if piece.startswith(w)), None)
+        if lead:
+            names = piece[len(lead):].split(", ")
+            out.append(lead + ", ".join(_inline(n.strip()) for n in names))
         else:
             out.append(html.escape(piece, quote=False))
     return "".join(out)
