@@ -6,6 +6,8 @@ Enabled in ``mkdocs.yml`` as::
       - search
       - lrmath:
           notebooks: notebooks/*.py
+          time_limit: 10        # optional: seconds of computing per derivation line
+                                # (default: $LRMATH_TIME_LIMIT, or 10)
       - mkdocs-jupyter:
           include: ["notebooks/*.ipynb"]
           execute: false
@@ -19,19 +21,16 @@ What it does, event by event:
     ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
     ``.ipynb`` (same folder and name), which also becomes the page's download.
     The nav and links name the page ``notebooks/x.ipynb``.
-``on_post_build``
-    The displays marked not checked are listed, ``path:line: reason``.
+    Then the derivations of every Markdown page are proven at once, in parallel
+    worker processes with a time limit per line (see :mod:`lrmath.checker.workers`),
+    and stored (see :mod:`lrmath.checker.cache`: after an edit, only the changed
+    blocks are proven again).
 ``on_page_markdown``
     Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
-    Display math outside derivation blocks must be marked
-    ``<!-- not checked: reason -->`` (see :mod:`lrmath.checker.displays`); an
-    unmarked display relation stops the build, in pages and in the Markdown
-    cells of notebooks.
 ``on_page_content``
-    Each ``not checked`` mark becomes a visible badge with its reason.
     nbconvert's own MathJax 2 loader (a CDN script and a config block that
     breaks under instant navigation) is removed from notebook pages: the site
     ships MathJax 3 and typesets notebook cells with it.
@@ -51,11 +50,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from lrmath.site import notebooks
-from lrmath.checker.page import find_blocks
-from lrmath.checker.cache import check_page_cached
+from lrmath.checker.cache import check_pages
 from lrmath.checker.displays import MARK, check_displays, notebook_markdown
-from lrmath.checker.reading import ReadError
 from lrmath.checker.rendering import render_page
+from lrmath.checker.workers import default_time_limit, parse_time_limit
 
 _NBCONVERT_MATHJAX = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
@@ -69,13 +67,23 @@ class LrmathPlugin(BasePlugin):
     config_scheme = (
         ("notebooks", config_options.Type(str, default="notebooks/*.py")),
         ("cache_dir", config_options.Type(str, default=".cache/lrmath")),
+        # seconds of computing one derivation line may take (default: $LRMATH_TIME_LIMIT or 10)
+        ("time_limit", config_options.Type((int, float), default=0)),
     )
+
+    _time_limit = "default"
+    _prechecked: dict = {}
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         # LRMATH_CACHE_DIR lets tests that build a copy of the site share the cache.
         self._cache_dir = Path(os.environ.get("LRMATH_CACHE_DIR") or root / self.config["cache_dir"])
         self._root = root
+        try:
+            limit = self.config["time_limit"]
+            self._time_limit = parse_time_limit(limit, "lrmath: time_limit") if limit else default_time_limit()
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
         self._unchecked = {}  # path -> displays marked not checked, for the summary
         return config
 
@@ -98,7 +106,27 @@ class LrmathPlugin(BasePlugin):
                 out.append(File(src_uri, str(executed_root), config["site_dir"], config["use_directory_urls"]))
             else:
                 out.append(file)
+        self._precheck([f for f in out if f.src_uri.endswith(".md") and f.abs_src_path])
         return Files(out)
+
+    def _precheck(self, files) -> None:
+        """Prove the derivations of every page at once, in parallel worker processes.
+
+        The results are stored (cache) and kept here for :meth:`on_page_markdown`, which
+        then only renders. A page whose text other plugins change is checked again there.
+        """
+        pages = []
+        for file in files:
+            try:
+                raw = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports it when it reads the page
+            # every page: display math may stand on any
+            pages.append((_padded(raw, _without_front_matter(raw)), self._relative(file.abs_src_path)))
+        self._prechecked = {key: checked for key, checked in zip(pages, self._check(pages))}
+
+    def _check(self, pages):
+        return check_pages(pages, self._cache_dir, self._time_limit)
 
     def _check_notebook_displays(self, source: Path) -> None:
         path = self._relative(str(source))
@@ -122,10 +150,9 @@ class LrmathPlugin(BasePlugin):
     def on_page_markdown(self, markdown, page, config, files):
         if not page.file.abs_src_path or not page.file.src_uri.endswith(".md"):
             return markdown
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-        offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         path = self._relative(page.file.abs_src_path)
-        padded = "\n" * max(offset, 0) + markdown
+        padded = _padded(raw, markdown)
         checked = self._checked(padded, path)
         if checked.failures:
             raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
@@ -134,11 +161,8 @@ class LrmathPlugin(BasePlugin):
 
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
-        try:
-            find_blocks(markdown)
-        except ReadError as exc:
-            raise PluginError(f"{path}:{exc.column}: {exc.message}") from None
-        return check_page_cached(markdown, path, self._cache_dir)
+        found = self._prechecked.get((markdown, path))
+        return found if found is not None else self._check([(markdown, path)])[0]
 
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
@@ -161,6 +185,18 @@ class LrmathPlugin(BasePlugin):
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
         return html.replace('<div class="lr-proof">', '<div class="lr-proof" data-search-exclude>')
+
+
+def _without_front_matter(raw: str) -> str:
+    from mkdocs.utils.meta import get_data
+
+    return get_data(raw)[0]
+
+
+def _padded(raw: str, markdown: str) -> str:
+    """The page's Markdown with blank lines for its front matter, so that lines count from the file's top."""
+    offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+    return "\n" * max(offset, 0) + markdown
 
 
 log = logging.getLogger("mkdocs.plugins.lrmath")

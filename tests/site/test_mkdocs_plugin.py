@@ -115,8 +115,9 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     plugin = LrmathPlugin()
     plugin._cache_dir, plugin._root = tmp_path, tmp_path
     calls = []
-    real = proof_cache.check_page
-    monkeypatch.setattr(proof_cache, "check_page", lambda *a: calls.append(1) or real(*a))
+    real = proof_cache._reuse_page
+    # a page not found in the cache is sent to a worker: count those
+    monkeypatch.setattr(proof_cache, "_reuse_page", lambda *a: real(*a) or calls.append(1))
     broken = PAGE.replace("s(1 - s)", "s(1 + s)")
     first = plugin._checked(broken, "docs/index.md")
     assert len(calls) == 1 and first.failures[0][0] == 6
@@ -127,7 +128,7 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     # a change inside a derivation is proven again
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 2
-    # and so is everything when the package changes
+    # and so is everything when the checker changes
     monkeypatch.setattr(proof_cache, "checker_digest", lambda: "a different checker")
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 3
@@ -170,6 +171,25 @@ def test_an_unmarked_display_in_a_notebook_fails_the_build_at_its_line(tmp_path)
     result = build(root)
     assert result.returncode != 0
     assert "docs/notebooks/nb.py:4: this displayed `=` is proven by nobody" in result.stderr, result.stderr
+
+
+def test_a_line_over_the_time_limit_fails_the_build_at_its_line(tmp_path):
+    slow = PAGE.replace("See \\eqref{slope}.", "```derivation\ndefine \\phi(t) = \\frac{1}{1 + e^{-t}}\n\\phi(10^{9}) = 1\n```\n\nSee \\eqref{slope}.")
+    root = make_project(tmp_path, slow)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: 1\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/index.md:11: gave up on this line after 1 s" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_time_limit_is_a_configuration_error(tmp_path):
+    root = make_project(tmp_path)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: -3\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0 and "time_limit must be a positive" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("anchor, ok", [("eq-slope", True), ("eq-slop", False)])
