@@ -12,11 +12,16 @@ per core (``--jobs``), and a line that takes longer than ``--time-limit`` second
 A page that cannot be read (not UTF-8, a broken link) is one failure line, and the other
 pages are still checked.
 
+Display math outside derivations (in the pages, and in the Markdown cells of jupytext
+notebooks ``*.py``) must be marked ``<!-- not checked: reason -->`` when it states a
+relation (see :mod:`lrmath.checker.displays`); ``--unchecked`` lists the marked displays.
+
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "ok.md").write_text("```derivation\\nwhere z \\\\in \\\\mathbb{R}\\nz + z = 2z\\n```\\n")
 >>> main(["verify", "--no-cache", str(folder)])  # doctest: +ELLIPSIS
 verified: 1 step proven, 0 numeric, 0 failures on 1 page in ... s
+displays: 0 outside derivations state a relation, 0 marked not checked
 0
 """
 
@@ -29,6 +34,7 @@ import time
 from pathlib import Path
 
 from lrmath.checker.cache import check_pages
+from lrmath.checker.displays import check_displays, notebook_markdown
 from lrmath.checker.page import CheckedPage
 
 
@@ -39,11 +45,25 @@ def _markdown_files(paths: list[str]) -> list[Path]:
         path = Path(name)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*.md") if not p.is_dir()))
+            files.extend(p for p in sorted(path.rglob("*.py")) if _is_notebook(p))
         elif path.is_file() or path.is_symlink():
             files.append(path)
         else:
             raise FileNotFoundError(name)
     return files
+
+
+def _is_notebook(path: Path) -> bool:
+    try:
+        return path.is_file() and notebook_markdown(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _notebook_displays(source: str, path: str) -> CheckedPage:
+    """A notebook's Markdown cells: their display math only (they hold no derivations)."""
+    displays, failures = check_displays(notebook_markdown(source) or "", notebook=True)
+    return CheckedPage(path, [], failures, {}, displays=displays)
 
 
 def read_page(path: Path, name: str | None = None) -> tuple[str | None, str]:
@@ -78,7 +98,9 @@ def cache_dir() -> Path:
     return Path(os.environ.get("LRMATH_CACHE_DIR") or ".cache/lrmath")
 
 
-def verify(paths: list[str], use_cache: bool = True, time_limit="default", jobs: int | None = None) -> int:
+def verify(
+    paths: list[str], use_cache: bool = True, time_limit="default", jobs: int | None = None, list_unchecked: bool = False
+) -> int:
     from lrmath.checker import workers
 
     started = time.perf_counter()
@@ -95,17 +117,20 @@ def verify(paths: list[str], use_cache: bool = True, time_limit="default", jobs:
             unreadable.append(error)
         else:
             texts[file] = text
-    todo = [f for f, t in texts.items() if "derivation" in t or "\\eqref" in t]
+    todo = [f for f in texts if f.suffix != ".py"]  # every page: display math may stand on any
     pool = workers.CheckerPool(jobs) if jobs else None
     try:
         results = check_pages([(texts[f], str(f)) for f in todo], cache_dir() if use_cache else None, time_limit, pool)
     finally:
         if pool is not None:
             pool.close()
+    results += [_notebook_displays(texts[f], str(f)) for f in texts if f.suffix == ".py"]
+    unchecked = []
     for message in unreadable:
         print(message)
         failures += 1
     for checked in results:
+        unchecked.extend((checked.path, d) for d in checked.displays if d.relations)
         pages += 1
         reused += getattr(checked, "from_cache", False)
         for message in checked.messages():
@@ -120,6 +145,14 @@ def verify(paths: list[str], use_cache: bool = True, time_limit="default", jobs:
         f"on {pages} page{'s' if pages != 1 else ''} in {seconds:.1f} s"
         + (f" ({reused} unchanged, their stored proofs reused; --no-cache to prove again)" if reused else "")
     )
+    marked = [(path, d) for path, d in unchecked if d.reason is not None]
+    print(
+        f"displays: {len(unchecked)} outside derivations state a relation, "
+        f"{len(marked)} marked not checked" + ("" if list_unchecked or not marked else " (list them: --unchecked)")
+    )
+    if list_unchecked:
+        for path, display in marked:
+            print(f"{path}:{display.line}: not checked: {display.reason}")
     return 1 if failures else 0
 
 
@@ -140,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("verify", help="prove every derivation in Markdown files or folders")
     check.add_argument("paths", nargs="*", default=["docs"], help="files or folders (default: docs)")
     check.add_argument("--no-cache", action="store_true", help="prove every step again, ignoring stored proofs")
+    check.add_argument("--unchecked", action="store_true", help="list the display equations marked not checked")
     check.add_argument(
         "--time-limit", type=_seconds, default=None, metavar="SECONDS",
         help=f"give up on a line after this long (default: ${TIME_LIMIT_ENV} or {DEFAULT_TIME_LIMIT:g})",
@@ -152,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         limit = args.time_limit if args.time_limit is not None else default_time_limit()
     except ValueError as exc:
         parser.error(str(exc))
-    return verify(args.paths, use_cache=not args.no_cache, time_limit=limit, jobs=args.jobs)
+    return verify(args.paths, use_cache=not args.no_cache, time_limit=limit, jobs=args.jobs, list_unchecked=args.unchecked)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,9 +21,24 @@ def run(*args, cwd=None, cache=None):
 def test_the_whole_site_verifies(capsys):
     assert main(["verify", "--no-cache", str(DOCS)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].startswith("verified: ")
+    assert len(out) == 2 and out[0].startswith("verified: ") and out[1].startswith("displays: ")
     proven = int(out[0].split()[1])
     assert proven >= 50, out
+
+
+def test_displays_marked_not_checked_are_counted_and_listed(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("# P\n\n<!-- not checked: an approximation -->\n\\[\nf(x) \\approx f(0)\n\\]\n\n\\[\na + b\n\\]\n")
+    notebook = tmp_path / "nb.py"
+    notebook.write_text("# %% [markdown]\n# T\n# <!-- not checked: a definition -->\n# $$J = 1$$\n\n# %%\nx = 1\n")
+    result = run("verify", "--no-cache", "--unchecked", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "displays: 2 outside derivations state a relation, 2 marked not checked"
+    assert lines[2:] == [f"{page}:4: not checked: an approximation", f"{notebook}:4: not checked: a definition"]
+    page.write_text(page.read_text().replace("<!-- not checked: an approximation -->\n", ""))
+    result = run("verify", "--no-cache", str(tmp_path))
+    assert result.returncode == 1 and f"{page}:3: this displayed `\\approx` is proven by nobody" in result.stdout
 
 
 def test_python_dash_m_and_exit_status_on_failure(tmp_path):
@@ -31,7 +46,8 @@ def test_python_dash_m_and_exit_status_on_failure(tmp_path):
     bad.write_text("# t\n\n```derivation\nwhere z \\in \\mathbb{R}\n(1 + z)^{2} = 1 + z^{2}\n```\n")
     result = run("verify", "--no-cache", str(bad))
     assert result.returncode == 1
-    first, summary = result.stdout.splitlines()[0], result.stdout.splitlines()[-1]
+    lines = result.stdout.splitlines()
+    first, summary = lines[0], next(line for line in lines if line.startswith("verified: "))
     assert first.startswith(f"{bad}:5: wrong step: counterexample at z = ")
     assert "1 failures on 1 page" in summary
 

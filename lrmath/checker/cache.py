@@ -43,6 +43,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from lrmath.checker.displays import check_displays
 from lrmath.checker.page import CheckedPage, check_page_here, check_references, find_blocks
 from lrmath.checker.plain import block_from_plain, block_to_plain, from_plain, to_plain
 from lrmath.checker.proving import Proof
@@ -160,6 +161,8 @@ def _reuse_page(markdown: str, path: str, cache_dir) -> CheckedPage | None:
     _move_lines(cached, blocks)
     cached.failures = [f for f in cached.failures if not f[1].startswith("\\eqref")]
     check_references(markdown, cached.blocks, cached.labels, cached.failures)
+    cached.displays, display_failures = check_displays(markdown)  # they live in the prose
+    cached.failures.extend(display_failures)
     cached.from_cache = True
     return cached
 

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from lrmath.checker.displays import check_displays
+from lrmath.checker.inequalities import prove_inequality
 from lrmath.checker.fences import LANGUAGE, code_blocks, lone_carriage_return, source_lines, unclosed_fences
 from lrmath.checker.proving import Proof, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
@@ -63,6 +65,10 @@ class Step:
     number: int = 0
     proof: Proof = field(default_factory=lambda: Proof("unproven"))
     expect_wrong: bool = False
+    #: the relation the step claims: ``=``, or an inequality (``\le``, ``<``, ``\ge``, ``>``)
+    relation: str = "="
+    #: what SymPy read for the two sides, as LaTeX (for the reader; kept in the build cache)
+    read_tex: tuple = ("", "")
     #: what SymPy read for the two sides (not kept in the build cache)
     lhs_expr: object = field(default=None, repr=False, compare=False)
     rhs_expr: object = field(default=None, repr=False, compare=False)
@@ -76,6 +82,9 @@ class Block:
     lines: list  # (line number, text)
     steps: list = field(default_factory=list)
     declarations: list = field(default_factory=list)  # (line, tex)
+    #: the declarations (``where`` parts, as written) of the names the block's steps use,
+    #: wherever on the page they were declared: shown to the reader with the block
+    assumptions: list = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +95,8 @@ class CheckedPage:
     labels: dict  # label -> (number, line)
     seconds: float = 0.0
     notation: Notation | None = field(default=None, repr=False)
+    #: display math in the prose (see :mod:`lrmath.checker.displays`)
+    displays: list = field(default_factory=list)
 
     def expression(self, label: str, unfold: bool = True):
         """The SymPy expression of the right side of the step labelled ``label``.
@@ -188,28 +199,114 @@ def _split_reason(text: str) -> tuple[str, str]:
     return text.rstrip(), ""
 
 
-def _split_top_level(text: str, sep: str = "=") -> list[tuple[str, int]]:
-    """Split ``text`` at ``=`` outside braces and brackets; keep each part's column offset."""
-    parts, depth, start = [], 0, 0
-    i = 0
+_RELATION_COMMAND = re.compile(r"\\(le|leq|ge|geq|lt|gt)(?![A-Za-z])")
+
+
+def _split_relations(text: str) -> tuple[list[str], list[str]]:
+    r"""Split a claim at its relations outside braces: ``=``, ``<``, ``>``, ``\le``, ``\ge`` ...
+
+    Returns the parts and the relations between them (one fewer).
+
+    >>> _split_relations(r"a = \frac{b}{c} \le d")
+    (['a ', ' \\frac{b}{c} ', ' d'], ['=', '\\le'])
+    """
+    parts, relations, depth, start, i = [], [], 0, 0, 0
     while i < len(text):
         ch = text[i]
         if ch == "\\":
+            command = _RELATION_COMMAND.match(text, i)
+            if command and depth == 0:
+                parts.append(text[start:i])
+                relations.append(command.group())
+                start = i = command.end()
+                continue
             i += 2
             continue
         if ch in "{([":
             depth += 1
         elif ch in "})]":
             depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append((text[start:i], start))
+        elif ch in "=<>" and depth == 0:
+            parts.append(text[start:i])
+            relations.append(ch)
             start = i + 1
         i += 1
-    parts.append((text[start:], start))
-    return parts
+    parts.append(text[start:])
+    return parts, relations
 
 
 _BROKEN = object()  # stands for "the line above could not be read"
+
+#: the index shown for "entry ⋆ of a vector" when a vector step's reading is typeset
+_ENTRY = sp.Symbol(r"\star", integer=True, positive=True)
+
+
+_DECLARATION = re.compile(r"^(?P<names>.*?)\s*(?P<rest>(?:\\in(?![A-Za-z])|>|<|\\geq?(?![A-Za-z])).*)$")
+
+
+def _only(part: str, names: list) -> str:
+    r"""A ``where`` part cut down to the names used, as the author wrote them.
+
+    >>> _only(r"b, z \in \mathbb{R}", ["z"])
+    'z \\in \\mathbb{R}'
+    """
+    match = _DECLARATION.match(part)
+    if not match:
+        return part
+    written = [n.strip() for n in match.group("names").split(",")]
+    wanted = {re.sub(r"\s+", "", n) for n in names}
+    kept = [n for n in written if re.sub(r"\s+", "", n) in wanted]
+    return f"{', '.join(kept)} {match.group('rest')}" if kept and len(kept) < len(written) else part
+
+
+def _values_of(expr) -> list:
+    """The SymPy expressions inside a side (a vector gives its entry, a matrix nothing)."""
+    if isinstance(expr, Vec):
+        return [expr.component(_ENTRY)]
+    return [expr] if isinstance(expr, sp.Basic) else []
+
+
+def _latex(expr) -> str:
+    r"""What SymPy read, as LaTeX; a vector as its entry :math:`\star`.
+
+    >>> _latex(sp.Symbol("z") ** 2 / 2)
+    '\\frac{z^{2}}{2}'
+    """
+    values = _values_of(expr)
+    if not values:
+        return ""
+    try:
+        return sp.latex(_tidy(values[0]), order="none")
+    except Exception:  # printing must never fail a check: show nothing rather than crash
+        return ""
+
+
+def _tidy(e):
+    r"""The reading without the reader's bookkeeping: factors 1 dropped, products of numbers done.
+
+    Nothing else is evaluated, so the typeset reading is still what was read (``z/z`` stays).
+
+    >>> sp.latex(_tidy(sp.Mul(sp.Integer(1), sp.Rational(1, 2), evaluate=False) * sp.Symbol("z")), order="none")
+    '\\frac{z}{2}'
+    """
+    if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase, sp.Symbol)):
+        return e
+    args = [_tidy(a) for a in e.args]
+    if isinstance(e, (sp.Mul, sp.Add)):
+        flat = [b for a in args for b in (a.args if isinstance(a, e.func) else (a,))]
+        if isinstance(e, sp.Add):
+            return sp.Add(*flat, evaluate=False)
+        if all(a.is_Number for a in flat):
+            return sp.Mul(*flat)
+        flat = [a for a in flat if a != 1] or [sp.S.One]
+        return flat[0] if len(flat) == 1 else sp.Mul(*flat, evaluate=False)
+    if isinstance(e, sp.Pow):
+        return sp.Pow(*args, evaluate=False)
+    if isinstance(e, (sp.Derivative, sp.Sum, sp.Product, sp.Limit)):
+        return e.func(*args)
+    if isinstance(e, sp.Function):
+        return e.func(*args, evaluate=False)
+    return e
 
 
 class _PageChecker:
@@ -221,6 +318,7 @@ class _PageChecker:
         self.nt = Notation()
         self.failures: list[str] = []
         self.labels: dict[str, tuple[int, int]] = {}
+        self.declared_in: dict[str, str] = {}  # name -> the `where` part that declared it
         self.previous = None  # (expression, tex) that a continuation line continues from
 
     def fail(self, line: int, message: str) -> None:
@@ -252,14 +350,34 @@ class _PageChecker:
             except Exception as exc:  # noqa: BLE001 - any failure is this line's, never a traceback
                 self.fail(line, failure_message(exc))
                 self.previous = _BROKEN
+        block.assumptions = self.assumptions(block)
+
+    def assumptions(self, block: Block) -> list:
+        """The ``where`` parts declaring the names that the block's steps mention, in page order."""
+        used = set()
+        for step in block.steps:
+            for expr in (step.lhs_expr, step.rhs_expr):
+                for value in _values_of(expr):
+                    used |= value.free_symbols | {i.base for i in value.atoms(sp.Indexed)}
+                    used |= {f.func for f in value.atoms(sp.Function)}
+        names_by_part: dict[str, list] = {}
+        for name, entry in self.nt.names.items():
+            part = self.declared_in.get(name)
+            if part and entry.value in used:
+                names_by_part.setdefault(part, []).append(name)
+        order = list(dict.fromkeys(self.declared_in.values()))
+        return [_only(part, names_by_part[part]) for part in sorted(names_by_part, key=order.index)]
 
     def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
         keyword, _, rest = math.partition(" ")
         if keyword == "where":
             for part in rest.split(";"):
                 if part.strip():
+                    before = set(self.nt.names)
                     self.nt.declare(part.strip())
                     block.declarations.append((line, part.strip()))
+                    for name in set(self.nt.names) - before:
+                        self.declared_in[name] = part.strip()
             return
         mode, numeric_reason = "prove", None
         if reason.lower().startswith("numeric:"):
@@ -268,15 +386,14 @@ class _PageChecker:
                 raise ReadError("a `numeric:` step needs a written reason after the colon")
         expect_wrong = reason.lower().startswith("wrong:")
         if keyword == "define":
-            parts = _split_top_level(rest)
-            if len(parts) < 2:
+            parts, relations = _split_relations(rest)
+            if len(parts) < 2 or relations[0] != "=":
                 raise ReadError("a definition reads `define name = expression`")
-            self.define(block, line, parts[0][0].strip(), parts[1][0].strip(), reason, label if len(parts) == 2 else "")
-            rest_parts = [p for p, _ in parts[1:]]
+            self.define(block, line, parts[0].strip(), parts[1].strip(), reason, label if len(parts) == 2 else "")
+            rest_parts, relations = parts[1:], relations[1:]
             continuation = True  # further `=` on a define line continue from its body
         else:
-            parts = _split_top_level(math)
-            rest_parts = [p for p, _ in parts]
+            rest_parts, relations = _split_relations(math)
             continuation = not rest_parts[0].strip()
             if continuation:
                 if self.previous is _BROKEN:
@@ -287,7 +404,7 @@ class _PageChecker:
                     raise ReadError("a line that starts with `=` must follow an equation")
                 rest_parts[0] = self.previous[1]
             elif len(rest_parts) < 2:
-                raise ReadError("a step must be an equation `A = B` (or start with `=` to continue)")
+                raise ReadError("a step must be an equation `A = B` or an inequality `A \\le B` (or start with `=` to continue)")
         if len(rest_parts) < 2:
             return
         exprs = [read(p.strip(), self.nt) for p in rest_parts]
@@ -305,7 +422,14 @@ class _PageChecker:
                 expect_wrong=expect_wrong,
             )
             step.lhs_expr, step.rhs_expr = exprs[i - 1], exprs[i]
-            step.proof = self.prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            step.read_tex = (_latex(exprs[i - 1]), _latex(exprs[i]))
+            step.relation = relations[i - 1]
+            if step.relation == "=":
+                step.proof = self.prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            elif numeric_reason is not None:
+                raise ReadError("an inequality cannot be checked `numeric:` only: prove it, or split it into steps")
+            else:
+                step.proof = prove_inequality(exprs[i - 1], exprs[i], step.relation, self.nt)
             self.judge(step)
             self.number(step)
             block.steps.append(step)
@@ -386,6 +510,7 @@ class _PageChecker:
                 nt.names[name] = Declared("scalar", value, "defined")
             nt.definitions[value] = body
         step = Step(line, "definition", target, body_tex, False, reason=reason, label=label, rhs_expr=body)
+        step.read_tex = (_latex(value), _latex(body))
         step.proof = Proof("defined", method="a definition: it introduces a name and claims nothing", lhs=sp.sstr(value), rhs=sp.sstr(body))
         self.number(step)
         block.steps.append(step)
@@ -454,7 +579,9 @@ def check_page_here(markdown: str, path: str, skip: dict | None = None, progress
         check_references(markdown, blocks, checker.labels, checker.failures)
     except Exception as exc:  # noqa: BLE001
         checker.fail(1, "the page's \\eqref references cannot be checked: " + failure_message(exc))
-    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt)
+    displays, display_failures = check_displays(markdown)
+    checker.failures.extend(display_failures)
+    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt, displays)
 
 
 def check_references(markdown: str, blocks: list, labels: dict, failures: list) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from lrmath.checker.displays import Display
 from lrmath.checker.page import Block, CheckedPage, Step
 from lrmath.checker.proving import Proof
 
@@ -66,6 +67,7 @@ def to_plain(page: CheckedPage) -> dict:
         "failures": [[int(line), str(message)] for line, message in page.failures],
         "labels": {k: list(v) for k, v in page.labels.items()},
         "seconds": page.seconds,
+        "displays": [_plain(d) for d in page.displays],
     }
 
 
@@ -76,4 +78,5 @@ def from_plain(data: dict) -> CheckedPage:
         [(int(line), str(message)) for line, message in data["failures"]],
         {k: tuple(v) for k, v in data["labels"].items()},
         float(data.get("seconds", 0.0)),
+        displays=[_build(Display, d) for d in data.get("displays", [])],
     )

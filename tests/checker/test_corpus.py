@@ -7,6 +7,9 @@ Each file in ``corpus/`` is a small Markdown page whose first line says what mus
   contains FRAGMENT (case-insensitive), so the refusal is the intended one, at a line of
   the page.
 
+A proven page may add lines ``<!-- shows: TEX -->``: the rendered derivations must show TEX
+(so an assumption a proof relies on is in the reader's sight, not only in the source).
+
 File names start with the class of trick they try (``notation-``, ``domain-``,
 ``convention-``, ``wrong-``, ``numeric-``, ``display-``, ``assume-``, ``robust-``,
 ``true-``), so a class with no case shows up in :func:`test_every_class_is_covered`.
@@ -29,6 +32,7 @@ from lrmath.cli import read_page
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PAGES = sorted(CORPUS.glob("*.md"))
 EXPECT = re.compile(r"<!-- expect: (prove|refuse: (.+?)) -->")
+SHOWS = re.compile(r"^<!-- shows: (.+?) -->$", re.MULTILINE)
 #: seconds of computing per line: a page that would hang (``\\sigma(10^{9})``) is refused at its
 #: line instead, and quickly (see lrmath.checker.workers)
 TIME_LIMIT = 2
@@ -58,12 +62,31 @@ def test_corpus_page(path):
     if kind == "prove":
         assert not messages, "\n".join(messages)
         assert proven >= 1, "nothing was proven"
+        if SHOWS.search(path.read_text(encoding="utf-8")):
+            _assert_shown(path)
     else:
         assert messages, f"{path.name} was accepted; it must be refused ({fragment!r})"
         assert any(fragment.lower() in m.lower() for m in messages), (
             f"refused, but not for the intended reason {fragment!r}:\n" + "\n".join(messages)
         )
         assert all(re.match(rf"corpus/{re.escape(path.name)}:\d+: ", m) for m in messages), messages
+
+
+def _assert_shown(path: Path) -> None:
+    """Each ``<!-- shows: TEX -->`` of the page is in the domains line of a rendered block."""
+    import html
+
+    from lrmath.checker.rendering import render_block
+
+    checked = check_page(path.read_text(encoding="utf-8"), f"corpus/{path.name}", time_limit=TIME_LIMIT)
+
+    lines = [
+        html.unescape(line)
+        for b in checked.blocks
+        for line in re.findall(r'<p class="lr-assume">.*?</p>', render_block(b.steps, checked.labels, getattr(b, "assumptions", None)))
+    ]
+    for tex in SHOWS.findall(path.read_text(encoding="utf-8")):
+        assert any(tex in line for line in lines), f"{path.name}: no block shows {tex!r} with its steps: {lines}"
 
 
 def test_the_corpus_is_large_enough():

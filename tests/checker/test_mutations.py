@@ -82,7 +82,7 @@ def steps_to_mutate():
             (h,), (y,) = list(hats)[:1], list(plain)[:1]
             swaps = {h: y, y: h}
         for step in checked.steps:
-            if step.kind == "equality" and step.proof.status == "proven":
+            if step.kind == "equality" and step.relation == "=" and step.proof.status == "proven":
                 cases.append((f"{checked.path}:{step.line}", step, nt, swaps))
     return cases
 

@@ -46,12 +46,14 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
     return root
 
 
-def build(root: Path) -> subprocess.CompletedProcess:
+#: a clean environment, except PYTHONPATH: a checkout under test may shadow the installed package
+ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+
+
+def build(root: Path, *options: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=root, capture_output=True, text=True,
-        # PYTHONPATH kept: a worktree's tests build with the worktree's lrmath
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}},
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *(options or ("-q",))],
+        cwd=root, capture_output=True, text=True, env=ENV,
     )
 
 
@@ -137,6 +139,38 @@ def test_notebook_cache_key_follows_the_notebook_and_the_package(monkeypatch):
     assert key == notebooks.cache_key(b"x = 1") != notebooks.cache_key(b"x = 2")
     monkeypatch.setattr(notebooks, "_package_digest", lambda: "changed")
     assert notebooks.cache_key(b"x = 1") != key
+
+
+DISPLAY = "\\[\n\\mathbf{H}\\mathbf{p} = -\\mathbf{g}\n\\]\n"
+
+
+def test_an_unmarked_display_equation_fails_the_build_with_page_and_line(tmp_path):
+    root = make_project(tmp_path, PAGE + "\n" + DISPLAY)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/index.md:11: this displayed `=` is proven by nobody" in result.stderr, result.stderr
+
+
+def test_a_marked_display_shows_a_badge_with_its_reason_and_is_listed(tmp_path):
+    mark = "<!-- not checked: the equation that defines the step \\(\\mathbf{p}\\), not \\eqref{slope} -->\n"
+    root = make_project(tmp_path, PAGE + "\n" + mark + DISPLAY)
+    result = build(root, "--verbose")
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    badge = html[html.index('<p class="lr-unchecked">'):]
+    assert badge.index("not checked</span>") < badge.index("defines the step") < badge.index("\\mathbf{H}")
+    assert "<!-- not checked" not in html
+    assert '<a href="#eq-slope">(1)</a>' in badge.split("</p>")[0]  # an \eqref in the reason links
+    assert "1 display equation marked not checked:" in result.stderr
+    assert "docs/index.md:12: the equation that defines the step" in result.stderr
+
+
+def test_an_unmarked_display_in_a_notebook_fails_the_build_at_its_line(tmp_path):
+    nb = "# %% [markdown]\n# # T\n#\n# $$a = b$$\n\n# %%\nx = 1\n"
+    root = make_project(tmp_path, notebook=nb)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/notebooks/nb.py:4: this displayed `=` is proven by nobody" in result.stderr, result.stderr
 
 
 def test_a_line_over_the_time_limit_fails_the_build_at_its_line(tmp_path):
