@@ -17,6 +17,7 @@
 # The chapters proved three formulas: the sigmoid, its derivative and the binary
 # cross-entropy of one example,
 #
+# <!-- not checked: a summary of chapter 3 (the sigmoid and its derivative) and chapter 2 (the cross-entropy), where each is a proven step or a definition -->
 # $$\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \sigma'(z) = \sigma(z)\bigl(1 - \sigma(z)\bigr),
 # \qquad L(y, \hat{y}) = -\bigl[y \log \hat{y} + (1 - y)\log(1 - \hat{y})\bigr].$$
 #
@@ -194,6 +195,7 @@ assert sum(not np.isfinite(naive_value) for naive_value, *_ in table) == 5  # al
 #
 # Everything above reduces to one function, the *softplus* $\log(1 + e^{z})$:
 #
+# <!-- not checked: restates chapter 12's log-sigmoid and chapter 2's loss-from-score, proven there; a notebook holds no derivation blocks -->
 # $$\log\sigma(z) = -\log(1 + e^{-z}), \qquad \log(1 - \sigma(z)) = -\log(1 + e^{z}),
 # \qquad L(y, \sigma(z)) = \log(1 + e^{z}) - y z,$$
 #
@@ -202,10 +204,12 @@ assert sum(not np.isfinite(naive_value) for naive_value, *_ in table) == 5  # al
 # near $\hat{y} = 1$. What remains is to evaluate the softplus without overflow. For
 # $z \ge 0$ pull $e^{z}$ out of the sum:
 #
+# <!-- not checked: restates chapter 12's softplus-shift, proven there -->
 # $$\log(1 + e^{z}) = \log\bigl(e^{z}(e^{-z} + 1)\bigr) = z + \log(1 + e^{-z}),$$
 #
 # and for $z < 0$ there is nothing to do. Both cases together:
 #
+# <!-- not checked: the two cases are chapter 12's softplus-nonneg and softplus-neg, proven there -->
 # $$\log(1 + e^{z}) = \max(z, 0) + \log\bigl(1 + e^{-|z|}\bigr).$$
 #
 # The only exponential left is $e^{-|z|}$, which is **at most 1**, so it can never overflow.

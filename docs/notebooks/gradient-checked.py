@@ -16,6 +16,7 @@
 #
 # Chapter 4 proved that the gradient of the mean cross-entropy is
 #
+# <!-- not checked: restates chapter 4's grad-matrix and grad-b-mean, proven there entry by entry; this notebook checks the code against it numerically -->
 # $$\nabla_{\mathbf{w}} J = \frac{1}{n}\mathbf{X}^\top\bigl(\sigma(\mathbf{X}\mathbf{w} + b) - \mathbf{y}\bigr),
 # \qquad \frac{\partial J}{\partial b} = \frac{1}{n}\sum_{i=1}^{n}(\hat{y}_i - y_i).$$
 #

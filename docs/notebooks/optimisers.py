@@ -24,6 +24,7 @@
 # The problem is the objective of the previous chapters, mean cross-entropy plus a small L2
 # penalty ($\lambda = 10^{-3}$),
 #
+# <!-- not checked: definitions of the objective, not claims; chapter 2 proves that this loss is the cross-entropy -->
 # $$J(\boldsymbol\theta) = \frac{1}{n}\sum_{i=1}^{n} \ell_i(\boldsymbol\theta)
 # + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2, \qquad
 # \ell_i(\boldsymbol\theta) = \log(1 + e^{z_i}) - y_i z_i, \qquad
@@ -218,6 +219,7 @@ def adam(batch_size, epochs, eta, beta1=0.9, beta2=0.999, eps=1e-8, seed=0):
 # visited, and the mean $\bar{\mathbf{g}}$ of all remembered gradients. For a batch $B$ it
 # steps along
 #
+# <!-- not checked: the definition of the SAGA direction, not a claim -->
 # $$\mathbf{g} = \frac{1}{|B|}\sum_{i \in B}\bigl(\nabla\ell_i(\boldsymbol\theta)
 # - \nabla\ell_i^{\text{remembered}}\bigr) + \bar{\mathbf{g}} + \lambda\,(\mathbf{w}, 0),$$
 #

@@ -19,6 +19,7 @@
 # example on the right side of the boundary, every margin $m_i = (2y_i - 1)z_i$ is positive,
 # and along the ray $(t\mathbf{w}, tb)$
 #
+# <!-- not checked: chapter 8's margin-loss with the scores scaled by \(t\); its slope and limit are proven there -->
 # $$J(t\mathbf{w}, tb) = \frac{1}{n}\sum_{i=1}^{n}\log\bigl(1 + e^{-t m_i}\bigr)$$
 #
 # falls strictly as $t$ grows and tends to 0, a value no finite weights attain. This

@@ -17,6 +17,7 @@
 # The chapters derived the objective of logistic regression, the mean cross-entropy plus an
 # optional L2 penalty,
 #
+# <!-- not checked: the definition of the objective; chapter 2 proves each term equals the cross-entropy (loss-from-score) -->
 # $$J(\mathbf{w}, b) = \frac{1}{n}\sum_{i=1}^{n}\bigl[\log(1 + e^{z_i}) - y_i z_i\bigr]
 # + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2, \qquad z_i = \mathbf{w}^\top\mathbf{x}_i + b,$$
 #
@@ -212,6 +213,7 @@ print(f"held-out errors: {missed} malignant predicted benign, {false_alarms} ben
 # hyperplane we cannot draw. With two it is a line. We refit on two standardised features,
 # `worst_radius` and `worst_concave_points`, and draw
 #
+# <!-- not checked: the equation of a line, solved for \(x_2\) (with \(w_2 \ne 0\)); an equivalence, not an identity -->
 # $$w_1 x_1 + w_2 x_2 + b = 0 \quad\Longleftrightarrow\quad x_2 = -\frac{w_1 x_1 + b}{w_2},$$
 #
 # together with the lines where the predicted probability is 0.1 and 0.9

@@ -39,10 +39,13 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from lrmath.checker.displays import check_displays
+from lrmath.checker.inequalities import prove_inequality
+from lrmath.checker.fences import LANGUAGE, code_blocks, lone_carriage_return, source_lines, unclosed_fences
 from lrmath.checker.proving import Proof, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
-__all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
+__all__ = ["Block", "CheckedPage", "Step", "check_page", "check_page_here", "find_blocks"]
 
 LABEL = re.compile(r"\\label\{([A-Za-z0-9:_-]+)\}")
 EQREF = re.compile(r"\\eqref\{([^}]*)\}")
@@ -62,6 +65,10 @@ class Step:
     number: int = 0
     proof: Proof = field(default_factory=lambda: Proof("unproven"))
     expect_wrong: bool = False
+    #: the relation the step claims: ``=``, or an inequality (``\le``, ``<``, ``\ge``, ``>``)
+    relation: str = "="
+    #: what SymPy read for the two sides, as LaTeX (for the reader; kept in the build cache)
+    read_tex: tuple = ("", "")
     #: what SymPy read for the two sides (not kept in the build cache)
     lhs_expr: object = field(default=None, repr=False, compare=False)
     rhs_expr: object = field(default=None, repr=False, compare=False)
@@ -75,6 +82,9 @@ class Block:
     lines: list  # (line number, text)
     steps: list = field(default_factory=list)
     declarations: list = field(default_factory=list)  # (line, tex)
+    #: the declarations (``where`` parts, as written) of the names the block's steps use,
+    #: wherever on the page they were declared: shown to the reader with the block
+    assumptions: list = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +95,8 @@ class CheckedPage:
     labels: dict  # label -> (number, line)
     seconds: float = 0.0
     notation: Notation | None = field(default=None, repr=False)
+    #: display math in the prose (see :mod:`lrmath.checker.displays`)
+    displays: list = field(default_factory=list)
 
     def expression(self, label: str, unfold: bool = True):
         """The SymPy expression of the right side of the step labelled ``label``.
@@ -152,53 +164,30 @@ def load_course_page(name: str) -> CheckedPage:
     path = Path(__file__).resolve().parents[2] / "docs" / name
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: the course pages come with the repository, not the package")
-    return check_page(path.read_text(encoding="utf-8"), str(path))
+    return check_page(path.read_text(encoding="utf-8"), str(path), time_limit=None)
 
 
-ANY_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 INLINE_CODE = re.compile(r"(`+).+?\1")
-
-
-def _fences(markdown: str):
-    """Yield (start, end, indent, info, lines) for each fenced code block, outermost only."""
-    lines = markdown.splitlines()
-    number = 0
-    while number < len(lines):
-        m = ANY_FENCE.match(lines[number])
-        if not m:
-            number += 1
-            continue
-        fence, start, body = m.group("fence"), number + 1, []
-        number += 1
-        while number < len(lines):
-            closing = lines[number].strip()
-            if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
-                break
-            body.append((number + 1, lines[number]))
-            number += 1
-        if number >= len(lines):
-            raise ReadError("this code block is never closed", start)
-        yield start, number + 1, m.group("indent"), m.group("info").strip(), body
-        number += 1
 
 
 def find_blocks(markdown: str) -> list:
     """The derivation blocks of a page, with the line numbers of their fences.
 
-    A derivation shown *inside* another code block (as on the authors' page) is text,
-    not a block.
+    They are the blocks the site's build renders (see :mod:`lrmath.checker.fences`): a
+    derivation shown *inside* another code block (as on the authors' page) is text, not a
+    block, and a fence written ``~~~ derivation`` or indented in an admonition is one.
     """
     return [
-        Block(start, end, indent, body)
-        for start, end, indent, info, body in _fences(markdown)
-        if info == "derivation"
+        Block(b.start, b.end, b.indent, [(b.start + 1 + i, text) for i, text in enumerate(b.body)])
+        for b in code_blocks(markdown)
+        if b.language == LANGUAGE
     ]
 
 
 def prose_lines(markdown: str):
     """(line number, text) of the lines outside code blocks, inline code removed."""
-    code = {n for start, end, *_ in _fences(markdown) for n in range(start, end + 1)}
-    for number, text in enumerate(markdown.splitlines(), 1):
+    code = {n for b in code_blocks(markdown) for n in range(b.start, b.end + 1)}
+    for number, text in enumerate(source_lines(markdown), 1):
         if number not in code:
             yield number, INLINE_CODE.sub("", text)
 
@@ -210,36 +199,126 @@ def _split_reason(text: str) -> tuple[str, str]:
     return text.rstrip(), ""
 
 
-def _split_top_level(text: str, sep: str = "=") -> list[tuple[str, int]]:
-    """Split ``text`` at ``=`` outside braces and brackets; keep each part's column offset."""
-    parts, depth, start = [], 0, 0
-    i = 0
+_RELATION_COMMAND = re.compile(r"\\(le|leq|ge|geq|lt|gt)(?![A-Za-z])")
+
+
+def _split_relations(text: str) -> tuple[list[str], list[str]]:
+    r"""Split a claim at its relations outside braces: ``=``, ``<``, ``>``, ``\le``, ``\ge`` ...
+
+    Returns the parts and the relations between them (one fewer).
+
+    >>> _split_relations(r"a = \frac{b}{c} \le d")
+    (['a ', ' \\frac{b}{c} ', ' d'], ['=', '\\le'])
+    """
+    parts, relations, depth, start, i = [], [], 0, 0, 0
     while i < len(text):
         ch = text[i]
         if ch == "\\":
+            command = _RELATION_COMMAND.match(text, i)
+            if command and depth == 0:
+                parts.append(text[start:i])
+                relations.append(command.group())
+                start = i = command.end()
+                continue
             i += 2
             continue
         if ch in "{([":
             depth += 1
         elif ch in "})]":
             depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append((text[start:i], start))
+        elif ch in "=<>" and depth == 0:
+            parts.append(text[start:i])
+            relations.append(ch)
             start = i + 1
         i += 1
-    parts.append((text[start:], start))
-    return parts
+    parts.append(text[start:])
+    return parts, relations
 
 
 _BROKEN = object()  # stands for "the line above could not be read"
 
+#: the index shown for "entry ⋆ of a vector" when a vector step's reading is typeset
+_ENTRY = sp.Symbol(r"\star", integer=True, positive=True)
+
+
+_DECLARATION = re.compile(r"^(?P<names>.*?)\s*(?P<rest>(?:\\in(?![A-Za-z])|>|<|\\geq?(?![A-Za-z])).*)$")
+
+
+def _only(part: str, names: list) -> str:
+    r"""A ``where`` part cut down to the names used, as the author wrote them.
+
+    >>> _only(r"b, z \in \mathbb{R}", ["z"])
+    'z \\in \\mathbb{R}'
+    """
+    match = _DECLARATION.match(part)
+    if not match:
+        return part
+    written = [n.strip() for n in match.group("names").split(",")]
+    wanted = {re.sub(r"\s+", "", n) for n in names}
+    kept = [n for n in written if re.sub(r"\s+", "", n) in wanted]
+    return f"{', '.join(kept)} {match.group('rest')}" if kept and len(kept) < len(written) else part
+
+
+def _values_of(expr) -> list:
+    """The SymPy expressions inside a side (a vector gives its entry, a matrix nothing)."""
+    if isinstance(expr, Vec):
+        return [expr.component(_ENTRY)]
+    return [expr] if isinstance(expr, sp.Basic) else []
+
+
+def _latex(expr) -> str:
+    r"""What SymPy read, as LaTeX; a vector as its entry :math:`\star`.
+
+    >>> _latex(sp.Symbol("z") ** 2 / 2)
+    '\\frac{z^{2}}{2}'
+    """
+    values = _values_of(expr)
+    if not values:
+        return ""
+    try:
+        return sp.latex(_tidy(values[0]), order="none")
+    except Exception:  # printing must never fail a check: show nothing rather than crash
+        return ""
+
+
+def _tidy(e):
+    r"""The reading without the reader's bookkeeping: factors 1 dropped, products of numbers done.
+
+    Nothing else is evaluated, so the typeset reading is still what was read (``z/z`` stays).
+
+    >>> sp.latex(_tidy(sp.Mul(sp.Integer(1), sp.Rational(1, 2), evaluate=False) * sp.Symbol("z")), order="none")
+    '\\frac{z}{2}'
+    """
+    if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase, sp.Symbol)):
+        return e
+    args = [_tidy(a) for a in e.args]
+    if isinstance(e, (sp.Mul, sp.Add)):
+        flat = [b for a in args for b in (a.args if isinstance(a, e.func) else (a,))]
+        if isinstance(e, sp.Add):
+            return sp.Add(*flat, evaluate=False)
+        if all(a.is_Number for a in flat):
+            return sp.Mul(*flat)
+        flat = [a for a in flat if a != 1] or [sp.S.One]
+        return flat[0] if len(flat) == 1 else sp.Mul(*flat, evaluate=False)
+    if isinstance(e, sp.Pow):
+        return sp.Pow(*args, evaluate=False)
+    if isinstance(e, (sp.Derivative, sp.Sum, sp.Product, sp.Limit)):
+        return e.func(*args)
+    if isinstance(e, sp.Function):
+        return e.func(*args, evaluate=False)
+    return e
+
 
 class _PageChecker:
-    def __init__(self, path: str):
+    def __init__(self, path: str, skip: dict | None = None, progress=None):
         self.path = path
+        self.skip = skip or {}  # line -> message: lines not to check again (they timed out)
+        self.progress = progress or (lambda line: None)  # told each line before it is checked
+        self.prove = prove  # (the cache replays a stored block with a stand-in)
         self.nt = Notation()
         self.failures: list[str] = []
         self.labels: dict[str, tuple[int, int]] = {}
+        self.declared_in: dict[str, str] = {}  # name -> the `where` part that declared it
         self.previous = None  # (expression, tex) that a continuation line continues from
 
     def fail(self, line: int, message: str) -> None:
@@ -247,6 +326,7 @@ class _PageChecker:
 
     def block(self, block: Block) -> None:
         self.previous = None
+        self.nt.begin_block()
         if not any(text.strip() for _, text in block.lines):
             self.fail(block.start, "this derivation block is empty")
         for line, raw in block.lines:
@@ -256,20 +336,48 @@ class _PageChecker:
             if len(labels) > 1:
                 self.fail(line, "a line may carry one \\label")
             label = labels[0] if labels else ""
-            math, reason = _split_reason(LABEL.sub("", raw).strip())
+            if line in self.skip:
+                self.fail(line, self.skip[line])
+                self.previous = _BROKEN
+                continue
+            self.progress(line)
             try:
+                math, reason = _split_reason(LABEL.sub("", raw).strip())
                 self.line(block, line, math, reason, label)
             except ReadError as exc:
                 self.fail(line, exc.message + (f" (column {exc.column} of the math)" if exc.column else ""))
                 self.previous = _BROKEN  # its continuation lines cannot be checked: say so once
+            except Exception as exc:  # noqa: BLE001 - any failure is this line's, never a traceback
+                self.fail(line, failure_message(exc))
+                self.previous = _BROKEN
+        block.assumptions = self.assumptions(block)
+
+    def assumptions(self, block: Block) -> list:
+        """The ``where`` parts declaring the names that the block's steps mention, in page order."""
+        used = set()
+        for step in block.steps:
+            for expr in (step.lhs_expr, step.rhs_expr):
+                for value in _values_of(expr):
+                    used |= value.free_symbols | {i.base for i in value.atoms(sp.Indexed)}
+                    used |= {f.func for f in value.atoms(sp.Function)}
+        names_by_part: dict[str, list] = {}
+        for name, entry in self.nt.names.items():
+            part = self.declared_in.get(name)
+            if part and entry.value in used:
+                names_by_part.setdefault(part, []).append(name)
+        order = list(dict.fromkeys(self.declared_in.values()))
+        return [_only(part, names_by_part[part]) for part in sorted(names_by_part, key=order.index)]
 
     def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
         keyword, _, rest = math.partition(" ")
         if keyword == "where":
             for part in rest.split(";"):
                 if part.strip():
+                    before = set(self.nt.names)
                     self.nt.declare(part.strip())
                     block.declarations.append((line, part.strip()))
+                    for name in set(self.nt.names) - before:
+                        self.declared_in[name] = part.strip()
             return
         mode, numeric_reason = "prove", None
         if reason.lower().startswith("numeric:"):
@@ -278,15 +386,14 @@ class _PageChecker:
                 raise ReadError("a `numeric:` step needs a written reason after the colon")
         expect_wrong = reason.lower().startswith("wrong:")
         if keyword == "define":
-            parts = _split_top_level(rest)
-            if len(parts) < 2:
+            parts, relations = _split_relations(rest)
+            if len(parts) < 2 or relations[0] != "=":
                 raise ReadError("a definition reads `define name = expression`")
-            self.define(block, line, parts[0][0].strip(), parts[1][0].strip(), reason, label if len(parts) == 2 else "")
-            rest_parts = [p for p, _ in parts[1:]]
+            self.define(block, line, parts[0].strip(), parts[1].strip(), reason, label if len(parts) == 2 else "")
+            rest_parts, relations = parts[1:], relations[1:]
             continuation = True  # further `=` on a define line continue from its body
         else:
-            parts = _split_top_level(math)
-            rest_parts = [p for p, _ in parts]
+            rest_parts, relations = _split_relations(math)
             continuation = not rest_parts[0].strip()
             if continuation:
                 if self.previous is _BROKEN:
@@ -297,7 +404,7 @@ class _PageChecker:
                     raise ReadError("a line that starts with `=` must follow an equation")
                 rest_parts[0] = self.previous[1]
             elif len(rest_parts) < 2:
-                raise ReadError("a step must be an equation `A = B` (or start with `=` to continue)")
+                raise ReadError("a step must be an equation `A = B` or an inequality `A \\le B` (or start with `=` to continue)")
         if len(rest_parts) < 2:
             return
         exprs = [read(p.strip(), self.nt) for p in rest_parts]
@@ -315,7 +422,14 @@ class _PageChecker:
                 expect_wrong=expect_wrong,
             )
             step.lhs_expr, step.rhs_expr = exprs[i - 1], exprs[i]
-            step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            step.read_tex = (_latex(exprs[i - 1]), _latex(exprs[i]))
+            step.relation = relations[i - 1]
+            if step.relation == "=":
+                step.proof = self.prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            elif numeric_reason is not None:
+                raise ReadError("an inequality cannot be checked `numeric:` only: prove it, or split it into steps")
+            else:
+                step.proof = prove_inequality(exprs[i - 1], exprs[i], step.relation, self.nt)
             self.judge(step)
             self.number(step)
             block.steps.append(step)
@@ -358,6 +472,13 @@ class _PageChecker:
                 break
             if tokens[pos].text != ")" or tokens[pos + 1].kind != "end":
                 raise ReadError(f"cannot read the left side `{target}` of the definition")
+            for p in params:
+                if p in nt.names and nt.names[p].kind in ("vector", "matrix"):
+                    raise ReadError(
+                        f"`{name}({p})`: a function of a vector or matrix is not read (it would be applied entry by "
+                        f"entry): define its value as a name instead, e.g. `define {name} = ...`, and differentiate "
+                        r"it with \nabla"
+                    )
             bound = {p: (nt.names[p].value if p in nt.names and nt.names[p].kind == "scalar" else sp.Symbol(p, real=True)) for p in params}
             body = read(body_tex, nt, bound)
             func = nt.define_function(name, params)
@@ -389,24 +510,78 @@ class _PageChecker:
                 nt.names[name] = Declared("scalar", value, "defined")
             nt.definitions[value] = body
         step = Step(line, "definition", target, body_tex, False, reason=reason, label=label, rhs_expr=body)
+        step.read_tex = (_latex(value), _latex(body))
         step.proof = Proof("defined", method="a definition: it introduces a name and claims nothing", lhs=sp.sstr(value), rhs=sp.sstr(body))
         self.number(step)
         block.steps.append(step)
         self.previous = (body, body_tex)
 
 
-def check_page(markdown: str, path: str) -> CheckedPage:
-    """Read and prove every derivation block of a page, and check its ``\\eqref``s."""
+def failure_message(exc: BaseException) -> str:
+    """What to tell the author when the reader or the prover itself failed on a line.
+
+    >>> failure_message(RecursionError("maximum recursion depth exceeded"))
+    'the checker cannot handle this line: it is nested too deeply (RecursionError); split it into smaller steps'
+    """
+    if isinstance(exc, RecursionError):
+        what = "it is nested too deeply"
+    elif isinstance(exc, MemoryError):
+        what = "proving it needs too much memory (a number or an expression too large)"
+    elif isinstance(exc, OverflowError):
+        what = "a number in it is too large"
+    else:
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        what = "the checker failed on it" + (f" ({detail})" if detail else "")
+    return f"the checker cannot handle this line: {what} ({type(exc).__name__}); split it into smaller steps"
+
+
+def check_page(markdown: str, path: str, time_limit="default") -> CheckedPage:
+    """Read and prove every derivation block of a page, and check its ``\\eqref``s.
+
+    Each line is proven in a worker process and given at most ``time_limit`` seconds
+    (default: :func:`lrmath.checker.workers.default_time_limit`, 10 s or
+    ``$LRMATH_TIME_LIMIT``): a line that takes longer fails with a located message, and so
+    does one that crashes its worker. The result is then plain data: the SymPy
+    expressions and the notation stay in the worker. With ``time_limit=None`` the page is
+    checked here, unbounded, and the result keeps them (for :meth:`CheckedPage.expression`).
+    """
+    if time_limit is None:
+        return check_page_here(markdown, path)
+    from lrmath.checker import workers
+
+    limit = workers.default_time_limit() if time_limit == "default" else float(time_limit)
+    return workers.shared_pool().check([(markdown, path)], limit)[0]
+
+
+def check_page_here(markdown: str, path: str, skip: dict | None = None, progress=None, run_block=None) -> CheckedPage:
+    """:func:`check_page` in this process: ``skip`` maps lines to the failure to report
+    instead of checking them; ``progress(line)`` is called before each line (0: not a line);
+    ``run_block(checker, block)``, if given, checks each block (the cache uses it)."""
     started = time.perf_counter()
-    checker = _PageChecker(path)
+    checker = _PageChecker(path, skip, progress)
+    checker.progress(0)
     try:
+        cr = lone_carriage_return(markdown)
+        if cr:
+            return CheckedPage(path, [], [(cr, "a carriage return (\\r) without a line feed: save the page with \\n line ends")], {})
         blocks = find_blocks(markdown)
-    except ReadError as exc:
-        return CheckedPage(path, [], [(exc.column, exc.message)], {})
+        for number in unclosed_fences(markdown):
+            checker.fail(number, "this derivation block is never closed, or a line in it is indented less than its fence")
+    except Exception as exc:  # noqa: BLE001
+        return CheckedPage(path, [], [(1, "the page's code blocks cannot be found: " + failure_message(exc))], {})
     for block in blocks:
-        checker.block(block)
-    check_references(markdown, blocks, checker.labels, checker.failures)
-    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt)
+        if run_block is None:
+            checker.block(block)
+        else:
+            run_block(checker, block)
+    checker.progress(0)
+    try:
+        check_references(markdown, blocks, checker.labels, checker.failures)
+    except Exception as exc:  # noqa: BLE001
+        checker.fail(1, "the page's \\eqref references cannot be checked: " + failure_message(exc))
+    displays, display_failures = check_displays(markdown)
+    checker.failures.extend(display_failures)
+    return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt, displays)
 
 
 def check_references(markdown: str, blocks: list, labels: dict, failures: list) -> None:

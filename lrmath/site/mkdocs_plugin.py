@@ -6,6 +6,8 @@ Enabled in ``mkdocs.yml`` as::
       - search
       - lrmath:
           notebooks: notebooks/*.py
+          time_limit: 10        # optional: seconds of computing per derivation line
+                                # (default: $LRMATH_TIME_LIMIT, or 10)
       - mkdocs-jupyter:
           include: ["notebooks/*.ipynb"]
           execute: false
@@ -19,6 +21,10 @@ What it does, event by event:
     ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
     ``.ipynb`` (same folder and name), which also becomes the page's download.
     The nav and links name the page ``notebooks/x.ipynb``.
+    Then the derivations of every Markdown page are proven at once, in parallel
+    worker processes with a time limit per line (see :mod:`lrmath.checker.workers`),
+    and stored (see :mod:`lrmath.checker.cache`: after an edit, only the changed
+    blocks are proven again).
 ``on_page_markdown``
     Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
@@ -32,6 +38,8 @@ What it does, event by event:
 
 from __future__ import annotations
 
+import html as html_lib
+import logging
 import os
 import re
 from pathlib import Path
@@ -42,10 +50,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from lrmath.site import notebooks
-from lrmath.checker.page import find_blocks
-from lrmath.checker.cache import check_page_cached
-from lrmath.checker.reading import ReadError
+from lrmath.checker.cache import check_pages
+from lrmath.checker.displays import MARK, check_displays, notebook_markdown
 from lrmath.checker.rendering import render_page
+from lrmath.checker.workers import default_time_limit, parse_time_limit
 
 _NBCONVERT_MATHJAX = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
@@ -59,14 +67,28 @@ class LrmathPlugin(BasePlugin):
     config_scheme = (
         ("notebooks", config_options.Type(str, default="notebooks/*.py")),
         ("cache_dir", config_options.Type(str, default=".cache/lrmath")),
+        # seconds of computing one derivation line may take (default: $LRMATH_TIME_LIMIT or 10)
+        ("time_limit", config_options.Type((int, float), default=0)),
     )
+
+    _time_limit = "default"
+    _prechecked: dict = {}
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         # LRMATH_CACHE_DIR lets tests that build a copy of the site share the cache.
         self._cache_dir = Path(os.environ.get("LRMATH_CACHE_DIR") or root / self.config["cache_dir"])
         self._root = root
+        try:
+            limit = self.config["time_limit"]
+            self._time_limit = parse_time_limit(limit, "lrmath: time_limit") if limit else default_time_limit()
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        self._unchecked = {}  # path -> displays marked not checked, for the summary
         return config
+
+    def on_pre_build(self, config):
+        self._unchecked = {}
 
     # -- notebooks -----------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:
@@ -76,6 +98,7 @@ class LrmathPlugin(BasePlugin):
         for file in files:
             if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
                 src_uri = file.src_uri[:-3] + ".ipynb"
+                self._check_notebook_displays(Path(file.abs_src_path))
                 try:
                     notebooks.execute(Path(file.abs_src_path), executed_root / src_uri)
                 except notebooks.NotebookError as exc:
@@ -83,7 +106,42 @@ class LrmathPlugin(BasePlugin):
                 out.append(File(src_uri, str(executed_root), config["site_dir"], config["use_directory_urls"]))
             else:
                 out.append(file)
+        self._precheck([f for f in out if f.src_uri.endswith(".md") and f.abs_src_path])
         return Files(out)
+
+    def _precheck(self, files) -> None:
+        """Prove the derivations of every page at once, in parallel worker processes.
+
+        The results are stored (cache) and kept here for :meth:`on_page_markdown`, which
+        then only renders. A page whose text other plugins change is checked again there.
+        """
+        pages = []
+        for file in files:
+            try:
+                raw = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports it when it reads the page
+            # every page: display math may stand on any
+            pages.append((_padded(raw, _without_front_matter(raw)), self._relative(file.abs_src_path)))
+        self._prechecked = {key: checked for key, checked in zip(pages, self._check(pages))}
+
+    def _check(self, pages):
+        return check_pages(pages, self._cache_dir, self._time_limit)
+
+    def _check_notebook_displays(self, source: Path) -> None:
+        path = self._relative(str(source))
+        displays, failures = check_displays(notebook_markdown(source.read_text(encoding="utf-8")) or "", notebook=True)
+        if failures:
+            raise PluginError("display check failed:\n" + "\n".join(f"{path}:{line}: {m}" for line, m in failures))
+        self._unchecked[path] = [d for d in displays if d.reason is not None]
+
+    def on_post_build(self, config):
+        marked = [(path, d) for path, displays in sorted(self._unchecked.items()) for d in displays]
+        if marked:
+            log.info(
+                f"lrmath: {len(marked)} display equation{'s' if len(marked) != 1 else ''} marked not checked:\n"
+                + "\n".join(f"  {path}:{d.line}: {d.reason}" for path, d in marked)
+            )
 
     def _relative(self, message: str) -> str:
         return message.replace(str(self._root) + "/", "")
@@ -92,28 +150,24 @@ class LrmathPlugin(BasePlugin):
     def on_page_markdown(self, markdown, page, config, files):
         if not page.file.abs_src_path or not page.file.src_uri.endswith(".md"):
             return markdown
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-        offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         path = self._relative(page.file.abs_src_path)
-        if "derivation" not in markdown and "\\eqref" not in markdown:
-            return markdown
-        padded = "\n" * max(offset, 0) + markdown
+        padded = _padded(raw, markdown)
         checked = self._checked(padded, path)
         if checked.failures:
             raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
+        self._unchecked[path] = [d for d in checked.displays if d.reason is not None]
         return render_page(checked, padded)
 
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
-        try:
-            find_blocks(markdown)
-        except ReadError as exc:
-            raise PluginError(f"{path}:{exc.column}: {exc.message}") from None
-        return check_page_cached(markdown, path, self._cache_dir)
+        found = self._prechecked.get((markdown, path))
+        return found if found is not None else self._check([(markdown, path)])[0]
 
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
+        html = MARK.sub(_unchecked_badge, html)
         # The numbered steps of derivation blocks carry ids (eq-<label>) that MkDocs does
         # not see, since superfences places their HTML after its anchor scan: register
         # them, so that another page may link to a step and a wrong link fails the build.
@@ -130,7 +184,37 @@ class LrmathPlugin(BasePlugin):
                 f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
-        return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
+        return html.replace('<div class="lr-proof">', '<div class="lr-proof" data-search-exclude>')
+
+
+def _without_front_matter(raw: str) -> str:
+    from mkdocs.utils.meta import get_data
+
+    return get_data(raw)[0]
+
+
+def _padded(raw: str, markdown: str) -> str:
+    """The page's Markdown with blank lines for its front matter, so that lines count from the file's top."""
+    offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+    return "\n" * max(offset, 0) + markdown
+
+
+log = logging.getLogger("mkdocs.plugins.lrmath")
+_ESCAPED_LINK = re.compile(r'&lt;a href="#eq-([A-Za-z0-9:_-]+)"&gt;\((\d+)\)&lt;/a&gt;')
+
+
+def _unchecked_badge(match: re.Match) -> str:
+    """The visible badge of a display marked ``<!-- not checked: reason -->``."""
+    reason = html_lib.escape(" ".join(match.group("reason").split()), quote=False)
+    # keep the links that \eqref{...} in the reason became (see lrmath.checker.rendering)
+    reason = _ESCAPED_LINK.sub(r'<a href="#eq-\1">(\2)</a>', reason)
+    if "\\(" in reason:  # inline math in the reason: let MathJax typeset it
+        reason = f'<span class="arithmatex">{reason}</span>'
+    return (
+        '<p class="lr-unchecked"><span class="lr-mark lr-mark--unchecked" '
+        'title="this display is not proven by the checker">not checked</span> '
+        f"{reason}</p>"
+    )
 
 
 _STEP_ID = re.compile(r'<[^>]* id="(eq-[^"]+)"')

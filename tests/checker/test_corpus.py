@@ -7,9 +7,16 @@ Each file in ``corpus/`` is a small Markdown page whose first line says what mus
   contains FRAGMENT (case-insensitive), so the refusal is the intended one, at a line of
   the page.
 
+A proven page may add lines ``<!-- shows: TEX -->``: the rendered derivations must show TEX
+(so an assumption a proof relies on is in the reader's sight, not only in the source).
+
 File names start with the class of trick they try (``notation-``, ``domain-``,
 ``convention-``, ``wrong-``, ``numeric-``, ``display-``, ``assume-``, ``robust-``,
 ``true-``), so a class with no case shows up in :func:`test_every_class_is_covered`.
+
+Pages are read as ``lrmath verify`` reads them (a file that is not UTF-8 is one located
+failure) and checked with a short time limit per line (``TIME_LIMIT``), so that no page
+can hang the test. A page may start with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -20,42 +27,66 @@ from pathlib import Path
 import pytest
 
 from lrmath.checker.page import check_page
+from lrmath.cli import read_page
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PAGES = sorted(CORPUS.glob("*.md"))
 EXPECT = re.compile(r"<!-- expect: (prove|refuse: (.+?)) -->")
+SHOWS = re.compile(r"^<!-- shows: (.+?) -->$", re.MULTILINE)
+#: seconds of computing per line: a page that would hang (``\\sigma(10^{9})``) is refused at its
+#: line instead, and quickly (see lrmath.checker.workers)
+TIME_LIMIT = 2
 CLASSES = ("notation", "domain", "convention", "wrong", "numeric", "display", "assume", "robust", "true")
 
 
 def _expectation(path: Path) -> tuple[str, str]:
-    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace")
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
     match = EXPECT.fullmatch(first.strip())
     assert match, f"{path.name}: first line must be <!-- expect: prove --> or <!-- expect: refuse: ... -->"
     return ("prove", "") if match.group(1) == "prove" else ("refuse", match.group(2))
 
 
-def _check(path: Path):
-    try:
-        markdown = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        markdown = path.read_bytes().decode("latin-1")
-    return check_page(markdown, f"corpus/{path.name}")
+def _check(path: Path) -> tuple[list[str], int]:
+    """The page's failure messages and its number of proven steps, as ``lrmath verify`` reads it."""
+    markdown, error = read_page(path, f"corpus/{path.name}")
+    if markdown is None:  # not UTF-8, say: one located line, as lrmath verify prints it
+        return [error], 0
+    checked = check_page(markdown, f"corpus/{path.name}", time_limit=TIME_LIMIT)
+    return checked.messages(), checked.proven
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
 def test_corpus_page(path):
     kind, fragment = _expectation(path)
-    checked = _check(path)
-    messages = checked.messages()
+    messages, proven = _check(path)
     if kind == "prove":
         assert not messages, "\n".join(messages)
-        assert checked.proven >= 1, "nothing was proven"
+        assert proven >= 1, "nothing was proven"
+        if SHOWS.search(path.read_text(encoding="utf-8")):
+            _assert_shown(path)
     else:
         assert messages, f"{path.name} was accepted; it must be refused ({fragment!r})"
         assert any(fragment.lower() in m.lower() for m in messages), (
             f"refused, but not for the intended reason {fragment!r}:\n" + "\n".join(messages)
         )
         assert all(re.match(rf"corpus/{re.escape(path.name)}:\d+: ", m) for m in messages), messages
+
+
+def _assert_shown(path: Path) -> None:
+    """Each ``<!-- shows: TEX -->`` of the page is in the domains line of a rendered block."""
+    import html
+
+    from lrmath.checker.rendering import render_block
+
+    checked = check_page(path.read_text(encoding="utf-8"), f"corpus/{path.name}", time_limit=TIME_LIMIT)
+
+    lines = [
+        html.unescape(line)
+        for b in checked.blocks
+        for line in re.findall(r'<p class="lr-assume">.*?</p>', render_block(b.steps, checked.labels, getattr(b, "assumptions", None)))
+    ]
+    for tex in SHOWS.findall(path.read_text(encoding="utf-8")):
+        assert any(tex in line for line in lines), f"{path.name}: no block shows {tex!r} with its steps: {lines}"
 
 
 def test_the_corpus_is_large_enough():

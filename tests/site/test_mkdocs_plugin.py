@@ -46,10 +46,14 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
     return root
 
 
-def build(root: Path) -> subprocess.CompletedProcess:
+#: a clean environment, except PYTHONPATH: a checkout under test may shadow the installed package
+ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+
+
+def build(root: Path, *options: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=root, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *(options or ("-q",))],
+        cwd=root, capture_output=True, text=True, env=ENV,
     )
 
 
@@ -111,8 +115,9 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     plugin = LrmathPlugin()
     plugin._cache_dir, plugin._root = tmp_path, tmp_path
     calls = []
-    real = proof_cache.check_page
-    monkeypatch.setattr(proof_cache, "check_page", lambda *a: calls.append(1) or real(*a))
+    real = proof_cache._reuse_page
+    # a page not found in the cache is sent to a worker: count those
+    monkeypatch.setattr(proof_cache, "_reuse_page", lambda *a: real(*a) or calls.append(1))
     broken = PAGE.replace("s(1 - s)", "s(1 + s)")
     first = plugin._checked(broken, "docs/index.md")
     assert len(calls) == 1 and first.failures[0][0] == 6
@@ -123,7 +128,7 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     # a change inside a derivation is proven again
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 2
-    # and so is everything when the package changes
+    # and so is everything when the checker changes
     monkeypatch.setattr(proof_cache, "checker_digest", lambda: "a different checker")
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 3
@@ -134,6 +139,57 @@ def test_notebook_cache_key_follows_the_notebook_and_the_package(monkeypatch):
     assert key == notebooks.cache_key(b"x = 1") != notebooks.cache_key(b"x = 2")
     monkeypatch.setattr(notebooks, "_package_digest", lambda: "changed")
     assert notebooks.cache_key(b"x = 1") != key
+
+
+DISPLAY = "\\[\n\\mathbf{H}\\mathbf{p} = -\\mathbf{g}\n\\]\n"
+
+
+def test_an_unmarked_display_equation_fails_the_build_with_page_and_line(tmp_path):
+    root = make_project(tmp_path, PAGE + "\n" + DISPLAY)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/index.md:11: this displayed `=` is proven by nobody" in result.stderr, result.stderr
+
+
+def test_a_marked_display_shows_a_badge_with_its_reason_and_is_listed(tmp_path):
+    mark = "<!-- not checked: the equation that defines the step \\(\\mathbf{p}\\), not \\eqref{slope} -->\n"
+    root = make_project(tmp_path, PAGE + "\n" + mark + DISPLAY)
+    result = build(root, "--verbose")
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    badge = html[html.index('<p class="lr-unchecked">'):]
+    assert badge.index("not checked</span>") < badge.index("defines the step") < badge.index("\\mathbf{H}")
+    assert "<!-- not checked" not in html
+    assert '<a href="#eq-slope">(1)</a>' in badge.split("</p>")[0]  # an \eqref in the reason links
+    assert "1 display equation marked not checked:" in result.stderr
+    assert "docs/index.md:12: the equation that defines the step" in result.stderr
+
+
+def test_an_unmarked_display_in_a_notebook_fails_the_build_at_its_line(tmp_path):
+    nb = "# %% [markdown]\n# # T\n#\n# $$a = b$$\n\n# %%\nx = 1\n"
+    root = make_project(tmp_path, notebook=nb)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/notebooks/nb.py:4: this displayed `=` is proven by nobody" in result.stderr, result.stderr
+
+
+def test_a_line_over_the_time_limit_fails_the_build_at_its_line(tmp_path):
+    slow = PAGE.replace("See \\eqref{slope}.", "```derivation\ndefine \\phi(t) = \\frac{1}{1 + e^{-t}}\n\\phi(10^{9}) = 1\n```\n\nSee \\eqref{slope}.")
+    root = make_project(tmp_path, slow)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: 1\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/index.md:11: gave up on this line after 1 s" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_time_limit_is_a_configuration_error(tmp_path):
+    root = make_project(tmp_path)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: -3\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0 and "time_limit must be a positive" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("anchor, ok", [("eq-slope", True), ("eq-slop", False)])
