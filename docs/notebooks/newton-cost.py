@@ -104,9 +104,10 @@ for d, gf, gs, nf, ns in rows:
 
 # %% [markdown]
 # The flop ratio is $(4nd + nd^2 + d^3/3) / (4nd) = 1 + d/4 + d^2/(12n)$: a Newton
-# iteration costs about $d/4$ gradient iterations, and relatively more as $d$ grows. The
-# measured times follow that trend, but a flop count is not a stopwatch, for two reasons
-# visible in the rate columns. For small $d$ both iterations take a fraction of a
+# iteration costs about $d/4$ gradient iterations, and relatively more as $d$ grows. On a
+# quiet machine the measured times follow that trend (they are one run, shown but never
+# checked: a busy machine can reorder them), but a flop count is not a stopwatch, for two
+# reasons visible in the rate columns. For small $d$ both iterations take a fraction of a
 # millisecond, and fixed costs (Python, checking the inputs, calling into NumPy) dominate.
 # And operations run at different speeds: a matrix-matrix product such as
 # $\mathbf{X}^\top\mathbf{S}\mathbf{X}$ reuses each number it loads many times, while a
@@ -116,7 +117,7 @@ for d, gf, gs, nf, ns in rows:
 # %%
 ratios = [ns / gs for _, _, gs, _, ns in rows]
 print("time ratio Newton / gd:", " ".join(f"{r:.1f}" for r in ratios))
-assert ratios[-1] > ratios[0], "a Newton iteration should get relatively dearer as d grows"
+# shown, not checked: a busy machine can reorder these; the flop ratios are what is certain
 
 # %% [markdown]
 # ## How many iterations each method needs

@@ -36,6 +36,7 @@
 # %%
 import time
 import warnings
+from math import ceil
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
@@ -327,7 +328,7 @@ plt.show()
 # What the plot shows, and the checks that hold it to it:
 #
 # - **Newton and L-BFGS** reach $J^\star$ to rounding error, in fewer passes than the
-#   stochastic methods were given (Newton in far fewer), and in milliseconds. Even if each Newton iteration is
+#   stochastic methods were given (Newton in far fewer). Even if each Newton iteration is
 #   charged the full arithmetic of its Hessian, $1 + (d+1)/2$ gradients, Newton uses less
 #   than the stochastic methods' 200 epochs.
 # - **SGD** beats **gradient descent** pass for pass: in one pass, gradient descent takes one
@@ -342,10 +343,11 @@ plt.show()
 # On the clock, read the stochastic methods with care. A step on 64 examples does little
 # arithmetic, so its time is mostly Python's overhead per step, and `lrmath.loss_and_grad`
 # also checks its inputs on every call; SAGA computes its batch gradients directly and skips
-# that. So an epoch of SGD costs more seconds than a pass of gradient descent, which does the
-# same arithmetic in one vectorised call, and SAGA looks faster than SGD for reasons that have
-# nothing to do with the method. Passes are the fairer measure; the clock shows what this
-# code costs on this machine.
+# that. So an epoch of SGD, nine steps taken one by one in Python, usually costs more seconds
+# than a pass of gradient descent, which does the same arithmetic in one vectorised call,
+# and SAGA may look faster than SGD for reasons that have nothing to do with the method.
+# Passes are the fairer measure; the clock shows what this code cost on the machine that
+# built this page, and is not checked.
 
 # %%
 newton = fits["newton"]
@@ -357,6 +359,8 @@ print(f"Adam over its last 50 epochs: gap between {adam_tail.min():.1e} and {ada
       f"went up in {np.sum(np.diff(adam_tail) > 0)} of 49 epochs")
 saga_gaps = runs["SAGA"].gaps
 print(f"SAGA: gap {saga_gaps[100]:.1e} after 100 epochs, {saga_gaps[200]:.1e} after 200")
+sgd_steps = EPOCHS * len(minibatches(BATCH, np.random.default_rng(0)))
+print(f"steps taken in Python: SGD {sgd_steps}, gradient descent {fits['gd'].n_iter}")
 
 assert all(fits[m].converged for m in ["newton", "lbfgs"]) and not fits["gd"].converged
 assert final["Newton"] < 1e-12 and final["L-BFGS"] < 1e-12
@@ -365,9 +369,9 @@ assert final["SGD"] < 1e-3 and final["SGD"] < final["GD"] / 10
 assert final["Adam"] > 1e-7 > 1e3 * max(final["Newton"], final["L-BFGS"])
 assert adam_tail.max() > 2 * adam_tail.min() and np.sum(np.diff(adam_tail) > 0) >= 10
 assert saga_gaps[200] < saga_gaps[100] / 10 and final["SAGA"] < final["SGD"] / 10
-# time: only an order-of-magnitude claim, with a wide margin against a busy machine
-assert max(runs["Newton"].seconds[-1], runs["L-BFGS"].seconds[-1]) < runs["SGD"].seconds[-1]
-assert runs["GD"].seconds[-1] < runs["SGD"].seconds[-1]  # 200 passes each
+# the clock is only shown, never checked: what explains it is the number of Python-level
+# steps, which is counted
+assert sgd_steps == EPOCHS * ceil(n / BATCH) > 8 * fits["gd"].n_iter
 
 # %% [markdown]
 # SAGA's bookkeeping can be checked too: after 200 epochs of updates by differences, the
