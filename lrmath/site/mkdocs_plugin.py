@@ -25,7 +25,8 @@ What it does, event by event:
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
 ``on_page_content``
-    nbconvert's own MathJax 2 loader (a CDN script and a config block that
+    The explanation of each "find the wrong step" exercise is moved inside its
+    collapsed solution (see :mod:`lrmath.site.exercises`). nbconvert's own MathJax 2 loader (a CDN script and a config block that
     breaks under instant navigation) is removed from notebook pages: the site
     ships MathJax 3 and typesets notebook cells with it.
 """
@@ -41,7 +42,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from lrmath.site import notebooks
+from lrmath.site import exercises, notebooks
 from lrmath.checker.page import find_blocks
 from lrmath.checker.cache import check_page_cached
 from lrmath.checker.reading import ReadError
@@ -114,6 +115,10 @@ class LrmathPlugin(BasePlugin):
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
+        try:
+            html = exercises.fold_explanations(html, "docs/" + page.file.src_uri)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
         # Keep cell outputs, prompts, the copy button's duplicate of each cell and the
         # "how it was proven" dumps out of the search index, so that searching finds the
         # prose and the code, not printed numbers.

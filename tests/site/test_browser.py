@@ -217,7 +217,13 @@ def test_solutions_are_closed_until_opened_and_then_typeset(browser, built_site,
     inspect_math(page, report)
     solutions = page.locator("details.success")
     count = solutions.count()
-    assert count >= text.count("??? success") >= 1
+    # each "find the wrong step" explanation (lr-why) is folded into its solution
+    explained = text.count("??? success lr-why")
+    assert page.locator("details.lr-why").count() == 0
+    folded = page.locator("details.lr-solution > :not(summary):not(.lr-derivation)")
+    assert folded.count() >= explained >= 1
+    assert not any(folded.nth(i).is_visible() for i in range(folded.count()))
+    assert count >= text.count("??? success") - explained >= 1
     for i in range(count):
         solution = solutions.nth(i)
         assert solution.evaluate("d => d.open") is False

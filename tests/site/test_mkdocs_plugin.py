@@ -48,8 +48,13 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
 def build(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=root, capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        cwd=root, capture_output=True, text=True, env=_ENV,
     )
+
+
+# PYTHONPATH is kept, so that a worktree's own lrmath (not the installed one) is tested
+_ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+_ENV.update({k: v for k, v in __import__("os").environ.items() if k == "PYTHONPATH"})
 
 
 def test_a_proven_page_builds_and_shows_marks_and_links(tmp_path):
@@ -133,3 +138,40 @@ def test_notebook_cache_key_follows_the_notebook_and_the_package(monkeypatch):
     assert key == notebooks.cache_key(b"x = 1") != notebooks.cache_key(b"x = 2")
     monkeypatch.setattr(notebooks, "_package_digest", lambda: "changed")
     assert notebooks.cache_key(b"x = 1") != key
+
+
+WRONG_STEP = textwrap.dedent(
+    r"""
+    # Page
+
+    1. Find the wrong step.
+
+        ```derivation
+        where z \in \mathbb{R}
+        2z + z = 4z   # wrong: two and one make three
+        ```
+
+        ??? success lr-why "Why it goes wrong"
+
+            Two plus one is three, not four.
+    """
+).lstrip()
+
+
+def test_a_wrong_step_explanation_is_folded_into_its_collapsed_solution(tmp_path):
+    root = make_project(tmp_path, WRONG_STEP)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    solution = html[html.index('<details class="success lr-solution">'):]
+    solution = solution[: solution.index("</li>")]
+    assert "lr-mark--wrong" in solution and "Two plus one is three" in solution
+    assert solution.rstrip().endswith("</details>") and "lr-why" not in html
+
+
+def test_an_explanation_with_no_exercise_before_it_fails_the_build(tmp_path):
+    page = WRONG_STEP.replace("# wrong: two and one make three", "").replace("4z", "3z")
+    root = make_project(tmp_path, page)
+    result = build(root)
+    assert result.returncode != 0
+    assert 'docs/index.md: an "lr-why" explanation (Why it goes wrong)' in result.stderr, result.stderr
