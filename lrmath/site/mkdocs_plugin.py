@@ -20,12 +20,16 @@ What it does, event by event:
     ``.ipynb`` (same folder and name), which also becomes the page's download.
     The nav and links name the page ``notebooks/x.ipynb``.
 ``on_page_markdown``
-    Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
+    Every ``figure`` block becomes the figure's two SVGs (light and dark palette),
+    drawn from ``lrmath`` in ``on_files`` (see :mod:`lrmath.site.figures`), and
+    every ``quiz`` block a multiple-choice self-test (see :mod:`lrmath.site.quizzes`). Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
 ``on_page_content``
-    The explanation of each "find the wrong step" exercise is moved inside its
+    Notebook plots get the alt text of their cell (``# %% alt="..."``, which
+    :func:`lrmath.site.notebooks.execute` requires of every cell that draws), and
+    cells tagged ``solution`` are collapsed (coding exercises). The explanation of each "find the wrong step" exercise is moved inside its
     collapsed solution (see :mod:`lrmath.site.exercises`). nbconvert's own MathJax 2 loader (a CDN script and a config block that
     breaks under instant navigation) is removed from notebook pages: the site
     ships MathJax 3 and typesets notebook cells with it.
@@ -42,7 +46,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from lrmath.site import exercises, notebooks
+from lrmath.site import exercises, figures, notebooks, quizzes
 from lrmath.checker.page import find_blocks
 from lrmath.checker.cache import check_page_cached
 from lrmath.checker.reading import ReadError
@@ -74,6 +78,8 @@ class LrmathPlugin(BasePlugin):
         """Replace each notebook ``x.py`` by its executed ``x.ipynb`` (the page and the download)."""
         out = []
         executed_root = self._cache_dir / "site"
+        for svg in figures.write_all(executed_root / "figures"):
+            out.append(File(f"figures/{svg.name}", str(executed_root), config["site_dir"], config["use_directory_urls"]))
         for file in files:
             if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
                 src_uri = file.src_uri[:-3] + ".ipynb"
@@ -96,13 +102,19 @@ class LrmathPlugin(BasePlugin):
         raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
         path = self._relative(page.file.abs_src_path)
-        if "derivation" not in markdown and "\\eqref" not in markdown:
-            return markdown
-        padded = "\n" * max(offset, 0) + markdown
-        checked = self._checked(padded, path)
-        if checked.failures:
-            raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
-        return render_page(checked, padded)
+        try:
+            # figures keep the page's line count; quizzes are checked here, placed last
+            markdown = figures.place_figures(markdown, page.file.src_uri, first_line=offset + 1)
+            has_quiz = quizzes.check_quizzes(markdown, path, first_line=offset + 1)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        if "derivation" in markdown or "\\eqref" in markdown:
+            padded = "\n" * max(offset, 0) + markdown
+            checked = self._checked(padded, path)
+            if checked.failures:
+                raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
+            markdown = render_page(checked, padded)
+        return quizzes.place_quizzes(markdown, page.file.src_uri) if has_quiz else markdown
 
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
@@ -124,6 +136,12 @@ class LrmathPlugin(BasePlugin):
         # prose and the code, not printed numbers.
         html = _SEARCH_NOISE.sub(r"\g<0> data-search-exclude", html)
         if page.file.src_uri.endswith(".ipynb"):
+            where = "docs/" + page.file.src_uri[: -len(".ipynb")] + ".py"
+            try:
+                html = notebooks.describe_page_images(html, notebooks.image_alts(page.file.abs_src_path), where)
+                html = exercises.collapse_solution_cells(html)
+            except ValueError as exc:
+                raise PluginError(f"{where}: {exc}" if where not in str(exc) else str(exc)) from None
             # mkdocs-jupyter (include_source) copies the executed notebook beside the page
             name = Path(page.file.src_uri).name
             html = (
