@@ -78,8 +78,11 @@ class LrmathPlugin(BasePlugin):
         """Replace each notebook ``x.py`` by its executed ``x.ipynb`` (the page and the download)."""
         out = []
         executed_root = self._cache_dir / "site"
-        for svg in figures.write_all(executed_root / "figures"):
-            out.append(File(f"figures/{svg.name}", str(executed_root), config["site_dir"], config["use_directory_urls"]))
+        pages = [f for f in files if f.src_uri.endswith(".md") and f.abs_src_path]
+        if any("```figure" in Path(f.abs_src_path).read_text(encoding="utf-8") for f in pages):
+            for svg in figures.write_all(executed_root / "figures"):
+                out.append(File(f"figures/{svg.name}", str(executed_root), config["site_dir"],
+                                config["use_directory_urls"]))
         for file in files:
             if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
                 src_uri = file.src_uri[:-3] + ".ipynb"

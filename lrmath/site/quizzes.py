@@ -78,8 +78,8 @@ def parse(lines: list[str], where: str = "") -> Quiz:
             question.append(line)
     if not question:
         raise ValueError(f"{where}a quiz needs a question before its options")
-    if len(options) < 2:
-        raise ValueError(f"{where}a quiz needs at least two options, found {len(options)}")
+    if not 2 <= len(options) <= 8:
+        raise ValueError(f"{where}a quiz needs two to eight options, found {len(options)}")
     right = sum(o.right for o in options)
     if right != 1:
         raise ValueError(f"{where}a quiz needs exactly one right option (- [x]), found {right}")
@@ -133,7 +133,9 @@ def render(quiz: Quiz, qid: str, number: int) -> str:
         rows += [
             '<div class="lr-quiz-option">',
             f'<input type="radio" name="{qid}" id="{qid}-{k}" value="{k}">',
-            f'<label for="{qid}-{k}">{_inline(option.text)}</label>',
+            # a letter, so that every label has text even when the option is all math
+            f'<label for="{qid}-{k}"><span class="lr-quiz-key">{"ABCDEFGH"[k - 1]}.</span> '
+            f"{_inline(option.text)}</label>",
             f'<p class="lr-quiz-feedback lr-quiz-feedback--{kind}"><strong>{verdict}</strong> '
             f"{_inline(option.feedback)}</p>",
             "</div>",
