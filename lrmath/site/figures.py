@@ -116,7 +116,7 @@ def _legend(ax, palette: Palette, **kwargs):
     wrong prediction costs at most 1 instead of growing without bound.""",
 )
 def _losses(plt, palette):
-    fig, (ce, se) = _axes(plt, palette, ncols=2, width=5.4, height=2.9)
+    fig, (ce, se) = _axes(plt, palette, ncols=2, width=5.0, height=3.0)
     y_hat = np.linspace(0.002, 0.998, 400)
     ones, zeros = np.ones(1), np.zeros(1)
     loss_1 = np.array([lrmath.bce_from_proba(ones, [p]) for p in y_hat])  # -log(y_hat)
@@ -131,7 +131,7 @@ def _losses(plt, palette):
     se.set_title("squared error")
     for ax in (ce, se):
         ax.set_xlabel(r"predicted probability $\hat y$")
-        _legend(ax, palette, loc="upper center", fontsize=8.5)
+        _legend(ax, palette, loc="upper center", fontsize=9)
     ce.set_ylabel("loss of one example")
     fig.tight_layout()
     return fig
@@ -158,7 +158,7 @@ def _sigmoid(plt, palette):
                 color=palette.text, arrowprops={"arrowstyle": "->", "color": palette.text})
     ax.set_xlabel("score $z$")
     ax.set_ylim(-0.03, 1.05)
-    _legend(ax, palette, loc="upper left", fontsize=8.5)
+    _legend(ax, palette, loc="upper left", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -239,7 +239,7 @@ def _descent_paths(plt, palette):
     ax.grid(False)
     ax.set_xlabel("weight $w$")
     ax.set_ylabel("bias $b$")
-    _legend(ax, palette, loc="upper right", fontsize=8.5)
+    _legend(ax, palette, loc="upper right", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -296,7 +296,7 @@ def _l1_l2_balls(plt, palette):
     g = np.linspace(-2.2, 3.4, 300)
     grid = np.stack(np.meshgrid(g, g))
     loss = _quadratic_loss(grid)
-    fig, axes = _axes(plt, palette, ncols=2, width=5.4, height=3.1)
+    fig, axes = _axes(plt, palette, ncols=2, width=5.0, height=3.0)
     titles = ("L1: touches at a corner, $w_1 = 0$", r"L2: touches where $w_1 \neq 0$")
     for ax, norm, touch, title in zip(axes, (1, 2), touching_points(), titles):
         ball = _ball(norm)
@@ -314,7 +314,7 @@ def _l1_l2_balls(plt, palette):
         ax.set_xlim(-2.2, 3.4)
         ax.set_ylim(-2.2, 3.4)
         ax.set_xlabel("$w_1$")
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=10)
     axes[0].set_ylabel("$w_2$")
     fig.tight_layout()
     return fig
@@ -337,7 +337,7 @@ def _soft_threshold(plt, palette):
     ax.annotate("set to 0", (0, 0), xytext=(-0.7, 1.1), color=palette.text)
     ax.set_xlabel("$v$")
     ax.set_aspect("equal")
-    _legend(ax, palette, loc="upper left", fontsize=8.5)
+    _legend(ax, palette, loc="upper left", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -377,7 +377,7 @@ def _softmax_temperature(plt, palette):
     ax.set_xticks(np.arange(K), [f"class {k + 1}\n$z = {z:g}$" for k, z in enumerate(TEMPERATURE_SCORES)])
     ax.set_ylabel(r"softmax$(\mathbf{z}/T)_k$")
     ax.set_ylim(0, 1)
-    _legend(ax, palette, loc="upper right", fontsize=8.5)
+    _legend(ax, palette, loc="upper right", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -410,7 +410,7 @@ def write_all(directory: Path) -> list[Path]:
 
     for old in directory.glob("*.svg"):
         old.unlink()
-    style = {"svg.fonttype": "path", "svg.hashsalt": "lrmath", "font.size": 10}
+    style = {"svg.fonttype": "path", "svg.hashsalt": "lrmath", "font.size": 11}
     with plt.rc_context(style):
         for figure in FIGURES.values():
             for palette in PALETTES:
