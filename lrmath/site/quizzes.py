@@ -136,11 +136,14 @@ def render(quiz: Quiz, qid: str, number: int) -> str:
             # a letter, so that every label has text even when the option is all math
             f'<label for="{qid}-{k}"><span class="lr-quiz-key">{"ABCDEFGH"[k - 1]}.</span> '
             f"{_inline(option.text)}</label>",
-            f'<p class="lr-quiz-feedback lr-quiz-feedback--{kind}"><strong>{verdict}</strong> '
+            # the answers stay out of the search index, which would show them in results
+            f'<p class="lr-quiz-feedback lr-quiz-feedback--{kind}" data-search-exclude>'
+            f"<strong>{verdict}</strong> "
             f"{_inline(option.feedback)}</p>",
             "</div>",
         ]
-    rows += ['<p class="lr-quiz-status" role="status" aria-live="polite"></p>', "</fieldset>"]
+    rows += ['<p class="lr-quiz-status" role="status" aria-live="polite" data-search-exclude></p>',
+             "</fieldset>"]
     return "\n".join(rows)
 
 

@@ -214,3 +214,4 @@ def test_a_quiz_block_becomes_labelled_radio_buttons(tmp_path):
     assert html.count('type="radio" name="quiz-index-1"') == 2
     assert '<label for="quiz-index-1-1"><span class="lr-quiz-key">A.</span> Yes</label>' in html
     assert '<span class="arithmatex">\\(1 &gt; 0\\)</span>' in html
+    assert html.count("data-search-exclude><strong>") == 2  # the answers are not searchable
