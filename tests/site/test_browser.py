@@ -247,7 +247,7 @@ def test_solutions_are_closed_until_opened_and_then_typeset(browser, built_site,
     assert not problems(report), problems(report)
 
 
-FIGURE_PAGES = sorted(p for p in (ROOT / "docs").glob("[0-9][0-9]-*.md") if "```figure" in p.read_text())
+FIGURE_PAGES = sorted(p for p in (ROOT / "docs").glob("[0-9][0-9]*-*.md") if "```figure" in p.read_text())
 
 
 @pytest.mark.parametrize("source", FIGURE_PAGES, ids=lambda p: p.stem)
@@ -273,7 +273,7 @@ def test_figures_show_the_palette_s_svg_loaded_and_described(browser, built_site
         assert not problems(report), problems(report)
 
 
-QUIZ_PAGES = sorted(p for p in (ROOT / "docs").glob("[0-9][0-9]-*.md") if "```quiz" in p.read_text())
+QUIZ_PAGES = sorted(p for p in (ROOT / "docs").glob("[0-9][0-9]*-*.md") if "```quiz" in p.read_text())
 
 
 @pytest.mark.parametrize("source", QUIZ_PAGES, ids=lambda p: p.stem)
