@@ -67,9 +67,48 @@ def test_stored_proofs_are_reused_only_for_unchanged_blocks(tmp_path):
     good = "# t\n\n```derivation\nwhere z \\in \\mathbb{R}\n(1 + z)^{2} = 1 + 2z + z^{2}\n```\n"
     page.write_text(good)
     first = run("verify", str(page), cache=tmp_path / "cache")
-    assert first.returncode == 0 and len(list((tmp_path / "cache" / "derivations").iterdir())) == 1
+    assert first.returncode == 0 and len(list((tmp_path / "cache" / "derivations").glob("page-*.json"))) == 1
     page.write_text("# t\n\nMore prose.\n\n" + good.split("\n\n", 1)[1])  # prose moves the block
     assert run("verify", str(page), cache=tmp_path / "cache").returncode == 0
     page.write_text(good.replace("2z", "3z"))  # a changed block is proven again, and fails
     broken = run("verify", str(page), cache=tmp_path / "cache")
     assert broken.returncode == 1 and broken.stdout.startswith(f"{page}:5: wrong step"), broken.stdout
+
+
+def test_unreadable_pages_are_one_line_each_and_the_others_are_still_checked(tmp_path):
+    (tmp_path / "a-good.md").write_text("```derivation\nwhere z \\in \\mathbb{R}\nz + z = 2z\n```\n")
+    (tmp_path / "b-latin1.md").write_bytes(b"Caf\xe9.\n\n```derivation\nwhere z \\in \\mathbb{R}\n```\n")
+    (tmp_path / "c-dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "d-wrong.md").write_text("```derivation\nwhere z \\in \\mathbb{R}\nz + z = 3z\n```\n")
+    result = run("verify", "--no-cache", str(tmp_path))
+    assert result.returncode == 1 and result.stderr == "", result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{tmp_path}/b-latin1.md:1: not UTF-8 text (byte 0xe9 at column 4): save the page as UTF-8"
+    assert lines[1] == f"{tmp_path}/c-dangling.md:1: a broken link (to {tmp_path}/nowhere.md, which does not exist)"
+    assert lines[2].startswith(f"{tmp_path}/d-wrong.md:3: wrong step")
+    assert lines[3].startswith("verified: 1 step proven, 0 numeric, 3 failures on 2 pages")
+
+
+def test_a_line_that_breaks_the_reader_is_located_and_the_other_pages_still_print(tmp_path):
+    (tmp_path / "a.md").write_text("```derivation\nwhere z \\in \\mathbb{R}\n" + "(" * 5000 + "z" + ")" * 5000 + " = z\n```\n")
+    (tmp_path / "b.md").write_text("```derivation\nwhere z \\in \\mathbb{R}\nz + z = 3z\n```\n")
+    result = run("verify", "--no-cache", str(tmp_path))
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.splitlines()[0].startswith(f"{tmp_path}/a.md:3: the checker cannot handle this line")
+    assert result.stdout.splitlines()[1].startswith(f"{tmp_path}/b.md:3: wrong step")
+
+
+def test_the_time_limit_flag(tmp_path):
+    slow = tmp_path / "slow.md"
+    slow.write_text("```derivation\nwhere z \\in \\mathbb{R}\ndefine \\sigma(t) = \\frac{1}{1 + e^{-t}}\n\\sigma(10^{9}) = 1\n```\n")
+    result = run("verify", "--no-cache", "--time-limit", "1", str(slow))
+    assert result.returncode == 1 and result.stdout.startswith(f"{slow}:4: gave up on this line after 1 s")
+    bad = run("verify", "--time-limit", "0", str(slow))
+    assert bad.returncode == 2 and "--time-limit must be a positive" in bad.stderr
+
+
+def test_a_space_before_the_language_is_still_a_derivation(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("``` derivation\nwhere z \\in \\mathbb{R}\nz + z = 3z\n```\n")
+    result = run("verify", "--no-cache", str(page))
+    assert result.returncode == 1 and result.stdout.startswith(f"{page}:3: wrong step"), result.stdout

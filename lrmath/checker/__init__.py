@@ -7,6 +7,9 @@ course's NumPy code (nor does that code import it). One module per job:
   exactly);
 - :mod:`lrmath.checker.proving`: proving one step (difference exactly 0) or refuting it;
 - :mod:`lrmath.checker.page`: derivation blocks in a Markdown page, and checking a page;
+- :mod:`lrmath.checker.fences`: fenced blocks found exactly as the site's build finds them;
+- :mod:`lrmath.checker.workers`: pages checked in worker processes, a time limit per line;
+- :mod:`lrmath.checker.plain`: a checked page as plain data (what workers send, the cache stores);
 - :mod:`lrmath.checker.rendering`: the checked derivation as the reader sees it, with marks;
 - :mod:`lrmath.checker.cache`: proofs stored by content, so unchanged blocks are not
   proven twice.

@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from lrmath.checker.fences import LANGUAGE, code_blocks, lone_carriage_return, source_lines, unclosed_fences
 from lrmath.checker.proving import Proof, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
-__all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
+__all__ = ["Block", "CheckedPage", "Step", "check_page", "check_page_here", "find_blocks"]
 
 LABEL = re.compile(r"\\label\{([A-Za-z0-9:_-]+)\}")
 EQREF = re.compile(r"\\eqref\{([^}]*)\}")
@@ -152,53 +153,30 @@ def load_course_page(name: str) -> CheckedPage:
     path = Path(__file__).resolve().parents[2] / "docs" / name
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: the course pages come with the repository, not the package")
-    return check_page(path.read_text(encoding="utf-8"), str(path))
+    return check_page(path.read_text(encoding="utf-8"), str(path), time_limit=None)
 
 
-ANY_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 INLINE_CODE = re.compile(r"(`+).+?\1")
-
-
-def _fences(markdown: str):
-    """Yield (start, end, indent, info, lines) for each fenced code block, outermost only."""
-    lines = markdown.splitlines()
-    number = 0
-    while number < len(lines):
-        m = ANY_FENCE.match(lines[number])
-        if not m:
-            number += 1
-            continue
-        fence, start, body = m.group("fence"), number + 1, []
-        number += 1
-        while number < len(lines):
-            closing = lines[number].strip()
-            if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
-                break
-            body.append((number + 1, lines[number]))
-            number += 1
-        if number >= len(lines):
-            raise ReadError("this code block is never closed", start)
-        yield start, number + 1, m.group("indent"), m.group("info").strip(), body
-        number += 1
 
 
 def find_blocks(markdown: str) -> list:
     """The derivation blocks of a page, with the line numbers of their fences.
 
-    A derivation shown *inside* another code block (as on the authors' page) is text,
-    not a block.
+    They are the blocks the site's build renders (see :mod:`lrmath.checker.fences`): a
+    derivation shown *inside* another code block (as on the authors' page) is text, not a
+    block, and a fence written ``~~~ derivation`` or indented in an admonition is one.
     """
     return [
-        Block(start, end, indent, body)
-        for start, end, indent, info, body in _fences(markdown)
-        if info == "derivation"
+        Block(b.start, b.end, b.indent, [(b.start + 1 + i, text) for i, text in enumerate(b.body)])
+        for b in code_blocks(markdown)
+        if b.language == LANGUAGE
     ]
 
 
 def prose_lines(markdown: str):
     """(line number, text) of the lines outside code blocks, inline code removed."""
-    code = {n for start, end, *_ in _fences(markdown) for n in range(start, end + 1)}
-    for number, text in enumerate(markdown.splitlines(), 1):
+    code = {n for b in code_blocks(markdown) for n in range(b.start, b.end + 1)}
+    for number, text in enumerate(source_lines(markdown), 1):
         if number not in code:
             yield number, INLINE_CODE.sub("", text)
 
@@ -235,8 +213,11 @@ _BROKEN = object()  # stands for "the line above could not be read"
 
 
 class _PageChecker:
-    def __init__(self, path: str):
+    def __init__(self, path: str, skip: dict | None = None, progress=None):
         self.path = path
+        self.skip = skip or {}  # line -> message: lines not to check again (they timed out)
+        self.progress = progress or (lambda line: None)  # told each line before it is checked
+        self.prove = prove  # (the cache replays a stored block with a stand-in)
         self.nt = Notation()
         self.failures: list[str] = []
         self.labels: dict[str, tuple[int, int]] = {}
@@ -247,6 +228,7 @@ class _PageChecker:
 
     def block(self, block: Block) -> None:
         self.previous = None
+        self.nt.begin_block()
         if not any(text.strip() for _, text in block.lines):
             self.fail(block.start, "this derivation block is empty")
         for line, raw in block.lines:
@@ -256,12 +238,20 @@ class _PageChecker:
             if len(labels) > 1:
                 self.fail(line, "a line may carry one \\label")
             label = labels[0] if labels else ""
-            math, reason = _split_reason(LABEL.sub("", raw).strip())
+            if line in self.skip:
+                self.fail(line, self.skip[line])
+                self.previous = _BROKEN
+                continue
+            self.progress(line)
             try:
+                math, reason = _split_reason(LABEL.sub("", raw).strip())
                 self.line(block, line, math, reason, label)
             except ReadError as exc:
                 self.fail(line, exc.message + (f" (column {exc.column} of the math)" if exc.column else ""))
                 self.previous = _BROKEN  # its continuation lines cannot be checked: say so once
+            except Exception as exc:  # noqa: BLE001 - any failure is this line's, never a traceback
+                self.fail(line, failure_message(exc))
+                self.previous = _BROKEN
 
     def line(self, block: Block, line: int, math: str, reason: str, label: str) -> None:
         keyword, _, rest = math.partition(" ")
@@ -315,7 +305,7 @@ class _PageChecker:
                 expect_wrong=expect_wrong,
             )
             step.lhs_expr, step.rhs_expr = exprs[i - 1], exprs[i]
-            step.proof = prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
+            step.proof = self.prove(exprs[i - 1], exprs[i], self.nt, numeric_reason)
             self.judge(step)
             self.number(step)
             block.steps.append(step)
@@ -358,6 +348,13 @@ class _PageChecker:
                 break
             if tokens[pos].text != ")" or tokens[pos + 1].kind != "end":
                 raise ReadError(f"cannot read the left side `{target}` of the definition")
+            for p in params:
+                if p in nt.names and nt.names[p].kind in ("vector", "matrix"):
+                    raise ReadError(
+                        f"`{name}({p})`: a function of a vector or matrix is not read (it would be applied entry by "
+                        f"entry): define its value as a name instead, e.g. `define {name} = ...`, and differentiate "
+                        r"it with \nabla"
+                    )
             bound = {p: (nt.names[p].value if p in nt.names and nt.names[p].kind == "scalar" else sp.Symbol(p, real=True)) for p in params}
             body = read(body_tex, nt, bound)
             func = nt.define_function(name, params)
@@ -395,17 +392,68 @@ class _PageChecker:
         self.previous = (body, body_tex)
 
 
-def check_page(markdown: str, path: str) -> CheckedPage:
-    """Read and prove every derivation block of a page, and check its ``\\eqref``s."""
+def failure_message(exc: BaseException) -> str:
+    """What to tell the author when the reader or the prover itself failed on a line.
+
+    >>> failure_message(RecursionError("maximum recursion depth exceeded"))
+    'the checker cannot handle this line: it is nested too deeply (RecursionError); split it into smaller steps'
+    """
+    if isinstance(exc, RecursionError):
+        what = "it is nested too deeply"
+    elif isinstance(exc, MemoryError):
+        what = "proving it needs too much memory (a number or an expression too large)"
+    elif isinstance(exc, OverflowError):
+        what = "a number in it is too large"
+    else:
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        what = "the checker failed on it" + (f" ({detail})" if detail else "")
+    return f"the checker cannot handle this line: {what} ({type(exc).__name__}); split it into smaller steps"
+
+
+def check_page(markdown: str, path: str, time_limit="default") -> CheckedPage:
+    """Read and prove every derivation block of a page, and check its ``\\eqref``s.
+
+    Each line is proven in a worker process and given at most ``time_limit`` seconds
+    (default: :func:`lrmath.checker.workers.default_time_limit`, 10 s or
+    ``$LRMATH_TIME_LIMIT``): a line that takes longer fails with a located message, and so
+    does one that crashes its worker. The result is then plain data: the SymPy
+    expressions and the notation stay in the worker. With ``time_limit=None`` the page is
+    checked here, unbounded, and the result keeps them (for :meth:`CheckedPage.expression`).
+    """
+    if time_limit is None:
+        return check_page_here(markdown, path)
+    from lrmath.checker import workers
+
+    limit = workers.default_time_limit() if time_limit == "default" else float(time_limit)
+    return workers.shared_pool().check([(markdown, path)], limit)[0]
+
+
+def check_page_here(markdown: str, path: str, skip: dict | None = None, progress=None, run_block=None) -> CheckedPage:
+    """:func:`check_page` in this process: ``skip`` maps lines to the failure to report
+    instead of checking them; ``progress(line)`` is called before each line (0: not a line);
+    ``run_block(checker, block)``, if given, checks each block (the cache uses it)."""
     started = time.perf_counter()
-    checker = _PageChecker(path)
+    checker = _PageChecker(path, skip, progress)
+    checker.progress(0)
     try:
+        cr = lone_carriage_return(markdown)
+        if cr:
+            return CheckedPage(path, [], [(cr, "a carriage return (\\r) without a line feed: save the page with \\n line ends")], {})
         blocks = find_blocks(markdown)
-    except ReadError as exc:
-        return CheckedPage(path, [], [(exc.column, exc.message)], {})
+        for number in unclosed_fences(markdown):
+            checker.fail(number, "this derivation block is never closed, or a line in it is indented less than its fence")
+    except Exception as exc:  # noqa: BLE001
+        return CheckedPage(path, [], [(1, "the page's code blocks cannot be found: " + failure_message(exc))], {})
     for block in blocks:
-        checker.block(block)
-    check_references(markdown, blocks, checker.labels, checker.failures)
+        if run_block is None:
+            checker.block(block)
+        else:
+            run_block(checker, block)
+    checker.progress(0)
+    try:
+        check_references(markdown, blocks, checker.labels, checker.failures)
+    except Exception as exc:  # noqa: BLE001
+        checker.fail(1, "the page's \\eqref references cannot be checked: " + failure_message(exc))
     return CheckedPage(path, blocks, checker.failures, checker.labels, time.perf_counter() - started, checker.nt)
 
 

@@ -129,7 +129,7 @@ def render_page(page: CheckedPage, markdown: str) -> str:
 
     References are linked in the prose only: code blocks and inline code are left as written.
     """
-    lines = markdown.splitlines()
+    lines = markdown.split("\n")  # lines are counted by \n only, as the checker counts them
     prose = {number for number, _ in prose_lines(markdown)}
     out = [_link_outside_code(t, page.labels) if n in prose else t for n, t in enumerate(lines, 1)]
     for block in page.blocks:  # (the checker refuses empty blocks)

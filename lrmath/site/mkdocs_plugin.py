@@ -6,6 +6,8 @@ Enabled in ``mkdocs.yml`` as::
       - search
       - lrmath:
           notebooks: notebooks/*.py
+          time_limit: 10        # optional: seconds of computing per derivation line
+                                # (default: $LRMATH_TIME_LIMIT, or 10)
       - mkdocs-jupyter:
           include: ["notebooks/*.ipynb"]
           execute: false
@@ -19,6 +21,10 @@ What it does, event by event:
     ``lrmath``) and the page is handed to mkdocs-jupyter as the executed
     ``.ipynb`` (same folder and name), which also becomes the page's download.
     The nav and links name the page ``notebooks/x.ipynb``.
+    Then the derivations of every Markdown page are proven at once, in parallel
+    worker processes with a time limit per line (see :mod:`lrmath.checker.workers`),
+    and stored (see :mod:`lrmath.checker.cache`: after an edit, only the changed
+    blocks are proven again).
 ``on_page_markdown``
     Every ``figure`` block becomes the figure's two SVGs (light and dark palette),
     drawn from ``lrmath`` in ``on_files`` (see :mod:`lrmath.site.figures`), and
@@ -47,10 +53,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from lrmath.site import exercises, figures, notebooks, quizzes
-from lrmath.checker.page import find_blocks
-from lrmath.checker.cache import check_page_cached
-from lrmath.checker.reading import ReadError
+from lrmath.checker.cache import check_pages
 from lrmath.checker.rendering import render_page
+from lrmath.checker.workers import default_time_limit, parse_time_limit
 
 _NBCONVERT_MATHJAX = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
@@ -64,13 +69,23 @@ class LrmathPlugin(BasePlugin):
     config_scheme = (
         ("notebooks", config_options.Type(str, default="notebooks/*.py")),
         ("cache_dir", config_options.Type(str, default=".cache/lrmath")),
+        # seconds of computing one derivation line may take (default: $LRMATH_TIME_LIMIT or 10)
+        ("time_limit", config_options.Type((int, float), default=0)),
     )
+
+    _time_limit = "default"
+    _prechecked: dict = {}
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         # LRMATH_CACHE_DIR lets tests that build a copy of the site share the cache.
         self._cache_dir = Path(os.environ.get("LRMATH_CACHE_DIR") or root / self.config["cache_dir"])
         self._root = root
+        try:
+            limit = self.config["time_limit"]
+            self._time_limit = parse_time_limit(limit, "lrmath: time_limit") if limit else default_time_limit()
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
         return config
 
     # -- notebooks -----------------------------------------------------------
@@ -93,7 +108,27 @@ class LrmathPlugin(BasePlugin):
                 out.append(File(src_uri, str(executed_root), config["site_dir"], config["use_directory_urls"]))
             else:
                 out.append(file)
+        self._precheck([f for f in out if f.src_uri.endswith(".md") and f.abs_src_path])
         return Files(out)
+
+    def _precheck(self, files) -> None:
+        """Prove the derivations of every page at once, in parallel worker processes.
+
+        The results are stored (cache) and kept here for :meth:`on_page_markdown`, which
+        then only renders. A page whose text other plugins change is checked again there.
+        """
+        pages = []
+        for file in files:
+            try:
+                raw = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # MkDocs reports it when it reads the page
+            if "derivation" in raw or "\\eqref" in raw:
+                pages.append((_padded(raw, _without_front_matter(raw)), self._relative(file.abs_src_path)))
+        self._prechecked = {key: checked for key, checked in zip(pages, self._check(pages))}
+
+    def _check(self, pages):
+        return check_pages(pages, self._cache_dir, self._time_limit)
 
     def _relative(self, message: str) -> str:
         return message.replace(str(self._root) + "/", "")
@@ -102,30 +137,29 @@ class LrmathPlugin(BasePlugin):
     def on_page_markdown(self, markdown, page, config, files):
         if not page.file.abs_src_path or not page.file.src_uri.endswith(".md"):
             return markdown
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-        offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         path = self._relative(page.file.abs_src_path)
+        offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
         try:
-            # figures keep the page's line count; quizzes are checked here, placed last
-            markdown = figures.place_figures(markdown, page.file.src_uri, first_line=offset + 1)
+            # figures and quizzes are checked here (errors name the page's lines) and
+            # placed after the derivations, which are proven on the page as written
+            figures.place_figures(markdown, page.file.src_uri, first_line=offset + 1)
             has_quiz = quizzes.check_quizzes(markdown, path, first_line=offset + 1)
         except ValueError as exc:
             raise PluginError(str(exc)) from None
         if "derivation" in markdown or "\\eqref" in markdown:
-            padded = "\n" * max(offset, 0) + markdown
+            padded = _padded(raw, markdown)
             checked = self._checked(padded, path)
             if checked.failures:
                 raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
             markdown = render_page(checked, padded)
+        markdown = figures.place_figures(markdown, page.file.src_uri)
         return quizzes.place_quizzes(markdown, page.file.src_uri) if has_quiz else markdown
 
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
-        try:
-            find_blocks(markdown)
-        except ReadError as exc:
-            raise PluginError(f"{path}:{exc.column}: {exc.message}") from None
-        return check_page_cached(markdown, path, self._cache_dir)
+        found = self._prechecked.get((markdown, path))
+        return found if found is not None else self._check([(markdown, path)])[0]
 
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
@@ -157,6 +191,18 @@ class LrmathPlugin(BasePlugin):
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
         return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
+
+
+def _without_front_matter(raw: str) -> str:
+    from mkdocs.utils.meta import get_data
+
+    return get_data(raw)[0]
+
+
+def _padded(raw: str, markdown: str) -> str:
+    """The page's Markdown with blank lines for its front matter, so that lines count from the file's top."""
+    offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+    return "\n" * max(offset, 0) + markdown
 
 
 _STEP_ID = re.compile(r'<[^>]* id="(eq-[^"]+)"')

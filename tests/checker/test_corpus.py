@@ -10,6 +10,10 @@ Each file in ``corpus/`` is a small Markdown page whose first line says what mus
 File names start with the class of trick they try (``notation-``, ``domain-``,
 ``convention-``, ``wrong-``, ``numeric-``, ``display-``, ``assume-``, ``robust-``,
 ``true-``), so a class with no case shows up in :func:`test_every_class_is_covered`.
+
+Pages are read as ``lrmath verify`` reads them (a file that is not UTF-8 is one located
+failure) and checked with a short time limit per line (``TIME_LIMIT``), so that no page
+can hang the test. A page may start with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -20,36 +24,40 @@ from pathlib import Path
 import pytest
 
 from lrmath.checker.page import check_page
+from lrmath.cli import read_page
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PAGES = sorted(CORPUS.glob("*.md"))
 EXPECT = re.compile(r"<!-- expect: (prove|refuse: (.+?)) -->")
+#: seconds of computing per line: a page that would hang (``\\sigma(10^{9})``) is refused at its
+#: line instead, and quickly (see lrmath.checker.workers)
+TIME_LIMIT = 2
 CLASSES = ("notation", "domain", "convention", "wrong", "numeric", "display", "assume", "robust", "true")
 
 
 def _expectation(path: Path) -> tuple[str, str]:
-    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace")
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
     match = EXPECT.fullmatch(first.strip())
     assert match, f"{path.name}: first line must be <!-- expect: prove --> or <!-- expect: refuse: ... -->"
     return ("prove", "") if match.group(1) == "prove" else ("refuse", match.group(2))
 
 
-def _check(path: Path):
-    try:
-        markdown = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        markdown = path.read_bytes().decode("latin-1")
-    return check_page(markdown, f"corpus/{path.name}")
+def _check(path: Path) -> tuple[list[str], int]:
+    """The page's failure messages and its number of proven steps, as ``lrmath verify`` reads it."""
+    markdown, error = read_page(path, f"corpus/{path.name}")
+    if markdown is None:  # not UTF-8, say: one located line, as lrmath verify prints it
+        return [error], 0
+    checked = check_page(markdown, f"corpus/{path.name}", time_limit=TIME_LIMIT)
+    return checked.messages(), checked.proven
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[p.stem for p in PAGES])
 def test_corpus_page(path):
     kind, fragment = _expectation(path)
-    checked = _check(path)
-    messages = checked.messages()
+    messages, proven = _check(path)
     if kind == "prove":
         assert not messages, "\n".join(messages)
-        assert checked.proven >= 1, "nothing was proven"
+        assert proven >= 1, "nothing was proven"
     else:
         assert messages, f"{path.name} was accepted; it must be refused ({fragment!r})"
         assert any(fragment.lower() in m.lower() for m in messages), (

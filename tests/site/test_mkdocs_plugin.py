@@ -49,13 +49,10 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
 def build(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=root, capture_output=True, text=True, env=_ENV,
+        cwd=root, capture_output=True, text=True,
+        # PYTHONPATH kept: a worktree's tests build with the worktree's lrmath
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}},
     )
-
-
-# PYTHONPATH is kept, so that a worktree's own lrmath (not the installed one) is tested
-_ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-_ENV.update({k: v for k, v in __import__("os").environ.items() if k == "PYTHONPATH"})
 
 
 def test_a_proven_page_builds_and_shows_marks_and_links(tmp_path):
@@ -116,8 +113,9 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     plugin = LrmathPlugin()
     plugin._cache_dir, plugin._root = tmp_path, tmp_path
     calls = []
-    real = proof_cache.check_page
-    monkeypatch.setattr(proof_cache, "check_page", lambda *a: calls.append(1) or real(*a))
+    real = proof_cache._reuse_page
+    # a page not found in the cache is sent to a worker: count those
+    monkeypatch.setattr(proof_cache, "_reuse_page", lambda *a: real(*a) or calls.append(1))
     broken = PAGE.replace("s(1 - s)", "s(1 + s)")
     first = plugin._checked(broken, "docs/index.md")
     assert len(calls) == 1 and first.failures[0][0] == 6
@@ -128,7 +126,7 @@ def test_proofs_are_cached_by_content_and_lines_follow_the_prose(tmp_path, monke
     # a change inside a derivation is proven again
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 2
-    # and so is everything when the package changes
+    # and so is everything when the checker changes
     monkeypatch.setattr(proof_cache, "checker_digest", lambda: "a different checker")
     plugin._checked(PAGE, "docs/index.md")
     assert len(calls) == 3
@@ -216,6 +214,25 @@ def test_a_quiz_block_becomes_labelled_radio_buttons(tmp_path):
     assert '<label for="quiz-index-1-1"><span class="lr-quiz-key">A.</span> Yes</label>' in html
     assert '<span class="arithmatex">\\(1 &gt; 0\\)</span>' in html
     assert html.count("data-search-exclude><strong>") == 2  # the answers are not searchable
+
+
+def test_a_line_over_the_time_limit_fails_the_build_at_its_line(tmp_path):
+    slow = PAGE.replace("See \\eqref{slope}.", "```derivation\ndefine \\phi(t) = \\frac{1}{1 + e^{-t}}\n\\phi(10^{9}) = 1\n```\n\nSee \\eqref{slope}.")
+    root = make_project(tmp_path, slow)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: 1\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0
+    assert "docs/index.md:11: gave up on this line after 1 s" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_time_limit_is_a_configuration_error(tmp_path):
+    root = make_project(tmp_path)
+    config = (root / "mkdocs.yml").read_text().replace("  - lrmath\n", "  - lrmath:\n      time_limit: -3\n")
+    (root / "mkdocs.yml").write_text(config)
+    result = build(root)
+    assert result.returncode != 0 and "time_limit must be a positive" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("anchor, ok", [("eq-slope", True), ("eq-slop", False)])
