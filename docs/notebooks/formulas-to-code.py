@@ -50,7 +50,7 @@ import lrmath
 # that the slope is largest, $1/4$, at $z = 0$. Code gets the derivative for free once it has
 # $\sigma(z)$:
 
-# %%
+# %% alt="The sigmoid and its derivative for z from -8 to 8. The sigmoid rises in an S shape from 0 to 1; its derivative is a bell-shaped curve with its peak, 1/4, at z = 0, marked by a dotted line and an arrow."
 z = np.linspace(-8, 8, 801)  # includes z = 0
 s = lrmath.sigmoid(z)
 slope = s * (1 - s)
@@ -76,6 +76,8 @@ plt.show()
 numerical = np.gradient(s, z)
 print("max |s(1 - s) - numerical derivative|:", np.max(np.abs(slope - numerical)))
 print("largest slope", slope.max(), "at z =", z[slope.argmax()])
+
+# %%
 assert np.allclose(slope, numerical, atol=1e-4)
 assert slope.max() == 0.25 and z[slope.argmax()] == 0.0
 
@@ -110,7 +112,8 @@ def textbook_bce(y, z):  # loss of one example, from the probability
 # %%
 def run(f, *args):
     """Call f(*args); return its value and the NumPy warnings it emitted."""
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn"):
+    loud = np.errstate(over="warn", divide="warn", invalid="warn")
+    with warnings.catch_warnings(record=True) as caught, loud:
         warnings.simplefilter("always")
         value = f(*np.asarray(args, dtype=float))
     return float(value), "; ".join(str(w.message) for w in caught) or "-"
@@ -165,7 +168,8 @@ rows = [
      lambda z: lrmath.bce([0], [z]), ref_softplus),
 ]
 
-print(f"{'quantity':<18} {'z':>6}  {'textbook':>10}  {'lrmath':>11}  {'exact':>11}   textbook warnings")
+print(f"{'quantity':<18} {'z':>6}  {'textbook':>10}  {'lrmath':>11}  {'exact':>11}"
+      "   textbook warnings")
 table = []
 for name, zv, naive, stable, exact in rows:
     naive_value, naive_warnings = run(naive, zv)
@@ -185,10 +189,12 @@ for name, zv, naive, stable, exact in rows:
 # it through an overflow; `lrmath.sigmoid` without one.)
 
 # %%
-for naive_value, stable_value, exact_value, stable_warnings in table:
-    assert stable_warnings == "-"  # the stable functions never warn
-    assert np.isfinite(stable_value) and stable_value == float(exact_value)  # correctly rounded
-assert sum(not np.isfinite(naive_value) for naive_value, *_ in table) == 5  # all but sigma(-800)
+# the stable functions never warn, and are correctly rounded
+assert all(warned == "-" for *_, warned in table)
+assert all(np.isfinite(stable) for _, stable, _, _ in table)
+assert all(stable == float(exact) for _, stable, exact, _ in table)
+# the textbook formulas are not finite for all but sigma(-800)
+assert sum(not np.isfinite(naive) for naive, *_ in table) == 5
 
 # %% [markdown]
 # ## Why computing from the logit fixes it
@@ -224,6 +230,8 @@ stable_part = np.maximum(zs, 0) + np.log1p(np.exp(-np.abs(zs)))
 print("max(z, 0) + log1p(exp(-|z|)):", stable_part)
 print("lrmath.log1pexp(z):          ", lrmath.log1pexp(zs))
 print("np.logaddexp(0, z):          ", np.logaddexp(0, zs))
+
+# %%
 assert np.array_equal(stable_part, lrmath.log1pexp(zs))
 assert np.allclose(lrmath.log1pexp(zs), np.logaddexp(0, zs), rtol=1e-15, atol=0)
 
@@ -240,7 +248,8 @@ assert np.allclose(lrmath.log1pexp(zs), np.logaddexp(0, zs), rtol=1e-15, atol=0)
 
 # %%
 eps = np.finfo(float).eps
-scores = [-700.0, -100.0, -40.0, -20.0, -5.0, -1.0, -1e-10, 0.0, 1e-10, 1.0, 5.0, 20.0, 40.0, 100.0, 700.0]
+scores = [-700.0, -100.0, -40.0, -20.0, -5.0, -1.0, -1e-10, 0.0,
+          1e-10, 1.0, 5.0, 20.0, 40.0, 100.0, 700.0]
 
 
 def rel_err(computed, exact):
@@ -248,7 +257,8 @@ def rel_err(computed, exact):
 
 
 print("relative error, in units of eps")
-print(f"{'z':>7}  {'sigmoid':>8}  {'log_sigmoid':>11}  {'log1pexp':>8}  {'textbook log(1 - sigma)':>24}")
+print(f"{'z':>7}  {'sigmoid':>8}  {'log_sigmoid':>11}  {'log1pexp':>8}  "
+      f"{'textbook log(1 - sigma)':>24}")
 worst = 0.0
 for zv in scores:
     errors = [rel_err(lrmath.sigmoid(zv), ref_sigmoid(zv)),
@@ -256,9 +266,15 @@ for zv in scores:
               rel_err(lrmath.log1pexp(zv), ref_softplus(zv))]
     worst = max(worst, *errors)
     naive_value, _ = run(textbook_log_one_minus_sigmoid, zv)
-    naive = rel_err(naive_value, ref_log_sigmoid(-zv)) if np.isfinite(naive_value) else np.inf
-    print(f"{zv:>7g}  {errors[0]:>8.2f}  {errors[1]:>11.2f}  {errors[2]:>8.2f}  {naive:>24.3g}")
+    if np.isfinite(naive_value):
+        naive = rel_err(naive_value, ref_log_sigmoid(-zv))
+    else:
+        naive = np.inf
+    print(f"{zv:>7g}  {errors[0]:>8.2f}  {errors[1]:>11.2f}  {errors[2]:>8.2f}  "
+          f"{naive:>24.3g}")
 print(f"worst relative error of the stable functions: {worst:.2f} eps")
+
+# %%
 assert worst < 2
 
 # %% [markdown]
@@ -291,6 +307,8 @@ for zv in [10.0, 30.0, 40.0, 800.0]:
     y_hat = lrmath.sigmoid(zv)
     print(f"z = {zv:5g}   from logits: {lrmath.bce([0], [zv]):9.4f}   "
           f"from clipped probabilities: {lrmath.bce_from_proba([0], [y_hat]):8.4f}")
+
+# %%
 assert lrmath.bce_from_proba([0], [lrmath.sigmoid(800.0)]) == cap
 
 # %% [markdown]
@@ -300,16 +318,24 @@ assert lrmath.bce_from_proba([0], [lrmath.sigmoid(800.0)]) == cap
 # $1 - \hat{y}$ can only take a few values), then flat at the cap once the clipping takes
 # over. The right panel zooms in on the staircase, just before the cap.
 
-# %%
+# %% alt="Two panels: the loss of one negative example against its score z. Left, for z from 0 to 50: computed from the logit with lrmath.bce it grows in a straight line; computed from the clipped probability with lrmath.bce_from_proba it follows that line up to about z = 34.5 and then stays flat at the cap, -log of 10 to the -15. Right, a zoom on z from 33 to 35: the clipped version climbs in visible steps before it flattens, while the logit version is a smooth line."
 zz = np.linspace(0, 50, 2001)
 zoom = np.linspace(33, 35, 2001)
-exact_loss = lambda grid: [lrmath.bce([0], [v]) for v in grid]
-clipped_loss = lambda grid: [lrmath.bce_from_proba([0], [lrmath.sigmoid(v)]) for v in grid]
+
+
+def exact_loss(grid):
+    return [lrmath.bce([0], [v]) for v in grid]
+
+
+def clipped_loss(grid):
+    return [lrmath.bce_from_proba([0], [lrmath.sigmoid(v)]) for v in grid]
+
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 3.8))
 for ax, grid in [(left, zz), (right, zoom)]:
     ax.plot(grid, exact_loss(grid), label="from the logit:\nlrmath.bce")
-    ax.plot(grid, clipped_loss(grid), label="from $\\hat{y}$, clipped:\nlrmath.bce_from_proba")
+    ax.plot(grid, clipped_loss(grid),
+            label="from $\\hat{y}$, clipped:\nlrmath.bce_from_proba")
     ax.axhline(cap, color="gray", lw=0.8, ls=":", label="cap $-\\log 10^{-15}$")
     ax.set_xlabel("score $z$ ($y = 0$)")
 left.set_ylabel("loss of one negative example")
@@ -333,9 +359,11 @@ plt.show()
 
 # %%
 below_cap = zoom[np.array(clipped_loss(zoom)) < cap]
-staircase_error = np.abs(np.array(exact_loss(below_cap)) - np.array(clipped_loss(below_cap)))
-print(f"largest error of the clipped loss on the staircase (z from 33 to {below_cap[-1]:.2f}): "
-      f"{staircase_error.max():.3f}")
+staircase_error = np.abs(
+    np.array(exact_loss(below_cap)) - np.array(clipped_loss(below_cap))
+)
+print(f"largest error of the clipped loss on the staircase "
+      f"(z from 33 to {below_cap[-1]:.2f}): {staircase_error.max():.3f}")
 
 # %% [markdown]
 # So the rule the `lrmath` code follows, and the one to take away: **keep the logit, and
@@ -379,14 +407,49 @@ print(f"largest error of the clipped loss on the staircase (z from 33 to {below_
 
 # %%
 z = 50.0
+with np.errstate(divide="ignore"):
+    textbook = np.log(1 - 1 / (1 + np.exp(-z)))
+    print("textbook log(1 - sigma(50)):", textbook, "  lrmath:", lrmath.log_sigmoid(-z))
+
+# %%
 assert lrmath.log_sigmoid(-z) == -z  # -z - e^{-z} rounds to -z at this size
 assert abs(lrmath.log_sigmoid(-5.0) - (-5.0 - np.log1p(np.exp(-5.0)))) < 1e-15
-with np.errstate(divide="ignore"):
-    print("textbook log(1 - sigma(50)):", np.log(1 - 1 / (1 + np.exp(-z))), "  lrmath:", lrmath.log_sigmoid(-z))
 
 # %%
 eps = 1e-15
 clipped = -np.log(np.clip(1 / (1 + np.exp(40.0)), eps, 1 - eps))
 true = float(lrmath.bce(np.array([1.0]), np.array([-40.0])))
 print(f"exercise 2: clipped loss {clipped:.2f}, true loss {true:.2f}")
+
+# %%
 assert abs(clipped - 34.54) < 0.01 and abs(true - 40.0) < 1e-12
+
+# %% [markdown]
+# ### A coding exercise
+#
+# **3.** Write `stable_bce(y, z)`, the mean cross-entropy from the scores, in plain NumPy
+# (no `lrmath`), from the softplus identity of this page:
+# $\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})$. Try it in your own copy of the
+# notebook first (the download button is at the top of the page); the solution below is
+# collapsed, and the cell after it checks it against `lrmath.bce` at scores where the
+# textbook formula breaks.
+
+# %% tags=["solution"]
+def stable_bce(y, z):
+    """Mean of log(1 + e^z) - y z, with no exponential of a positive number."""
+    y, z = np.asarray(y, dtype=float), np.asarray(z, dtype=float)
+    softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+    return np.mean(softplus - y * z)
+
+
+print(stable_bce([1, 0], [0.0, 0.0]), stable_bce([0], [800.0]),
+      stable_bce([1], [-800.0]))
+
+# %%
+extreme = [-800.0, -40.0, -1.0, 0.0, 1e-10, 1.0, 40.0, 800.0]
+for label in (0.0, 1.0):
+    for score in extreme:
+        mine, reference = stable_bce([label], [score]), lrmath.bce([label], [score])
+        assert np.isclose(mine, reference, rtol=1e-14, atol=0), (label, score)
+mixed = ([1, 0, 1], [2.0, -3.0, 0.5])
+assert np.isclose(stable_bce(*mixed), lrmath.bce(*mixed), rtol=1e-14, atol=0)

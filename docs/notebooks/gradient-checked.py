@@ -64,6 +64,8 @@ def numeric_gradient(w, b, h=1e-6):
 fd_w, fd_b = numeric_gradient(w, b)
 print("max |code - finite differences| for w:", np.max(np.abs(grad_w - fd_w)))
 print("    |code - finite differences| for b:", abs(grad_b - fd_b))
+
+# %%
 assert np.allclose(grad_w, fd_w, atol=1e-8) and abs(grad_b - fd_b) < 1e-8
 
 # %% [markdown]
@@ -99,7 +101,10 @@ def numpy_function(expr, n, d, j=None):
         values = []
         for entry in entries:
             base, idx = entry.base.label.name, [int(i) - 1 for i in entry.indices]
-            values.append({"x": lambda: X[idx[0], idx[1]], "w": lambda: w[idx[0]], "y": lambda: y[idx[0]]}[base]())
+            if base == "x":
+                values.append(X[idx[0], idx[1]])
+            else:
+                values.append({"w": w, "y": y}[base][idx[0]])
         return f(b, *values)
 
     return evaluate
@@ -110,7 +115,10 @@ sym_w = np.array([g(w, b, X, y) for g in proven_w])
 sym_b = proven_b(w, b, X, y)
 print("max |code - proven expression| for w:", np.max(np.abs(grad_w - sym_w)))
 print("    |code - proven expression| for b:", abs(grad_b - sym_b))
-assert np.allclose(grad_w, sym_w, rtol=1e-12, atol=1e-14) and np.isclose(grad_b, sym_b, rtol=1e-12, atol=1e-14)
+
+# %%
+assert np.allclose(grad_w, sym_w, rtol=1e-12, atol=1e-14)
+assert np.isclose(grad_b, sym_b, rtol=1e-12, atol=1e-14)
 
 # %% [markdown]
 # ## 3. Many random points
@@ -127,9 +135,12 @@ for trial in range(200):
     fw, fb = numeric_gradient(w_t, b_t)
     sw = np.array([g(w_t, b_t, X, y) for g in proven_w])
     worst_fd = max(worst_fd, np.max(np.abs(gw - fw)), abs(gb - fb))
-    worst_sym = max(worst_sym, np.max(np.abs(gw - sw)), abs(gb - proven_b(w_t, b_t, X, y)))
+    sb = proven_b(w_t, b_t, X, y)
+    worst_sym = max(worst_sym, np.max(np.abs(gw - sw)), abs(gb - sb))
 print(f"worst |code - finite differences| over 200 points: {worst_fd:.1e}")
 print(f"worst |code - proven expression|  over 200 points: {worst_sym:.1e}")
+
+# %%
 assert worst_fd < 1e-6 and worst_sym < 1e-12
 
 # %% [markdown]
@@ -177,10 +188,14 @@ assert worst_fd < 1e-6 and worst_sym < 1e-12
 # ### Checks of the solutions
 
 # %%
-f, slope = lrmath.log_sigmoid, 1.0 - lrmath.sigmoid(1.0)  # d/dz log sigma(z) = 1 - sigma(z)
+f = lrmath.log_sigmoid
+slope = 1.0 - lrmath.sigmoid(1.0)  # d/dz log sigma(z) = 1 - sigma(z)
 central = [abs((f(1 + h) - f(1 - h)) / (2 * h) - slope) for h in (1e-2, 1e-3)]
 forward = [abs((f(1 + h) - f(1.0)) / h - slope) for h in (1e-2, 1e-3)]
-print(f"exercise 1: central error shrinks {central[0] / central[1]:.1f}x, forward {forward[0] / forward[1]:.1f}x")
+print(f"exercise 1: central error shrinks {central[0] / central[1]:.1f}x, "
+      f"forward {forward[0] / forward[1]:.1f}x")
+
+# %%
 assert 90 < central[0] / central[1] < 110 and 9 < forward[0] / forward[1] < 11
 
 # %%
@@ -189,4 +204,33 @@ tiny_w, _ = numeric_gradient(w, b, h=1e-12)
 good_w, _ = numeric_gradient(w, b, h=1e-6)
 print(f"exercise 2: worst error with h = 1e-12: {np.abs(tiny_w - exact_w).max():.1e}; "
       f"with h = 1e-6: {np.abs(good_w - exact_w).max():.1e}")
+
+# %%
 assert np.abs(tiny_w - exact_w).max() > 1e3 * np.abs(good_w - exact_w).max()
+
+# %% [markdown]
+# ### A coding exercise
+#
+# **3.** Write `my_gradient(w, b, X, y)`, the gradient of the mean cross-entropy, in plain
+# NumPy from the formula of chapter 4, $\nabla_{\mathbf{w}} J = \frac1n
+# \mathbf{X}^\top(\hat{\mathbf{y}} - \mathbf{y})$ and $\partial J/\partial b = \frac1n
+# \sum_i (\hat{y}_i - y_i)$, and check it against `lrmath.loss_and_grad` at 20 random
+# points. Try it first in your own copy of the notebook; the solution is collapsed.
+
+# %% tags=["solution"]
+def my_gradient(w, b, X, y):
+    y_hat = 1 / (1 + np.exp(-(X @ w + b)))  # sigma of the scores
+    residual = y_hat - y
+    return X.T @ residual / len(y), residual.mean()
+
+
+worst = 0.0
+for _ in range(20):
+    w_r, b_r = rng.normal(size=d), rng.normal()
+    mine_w, mine_b = my_gradient(w_r, b_r, X, y)
+    _, ref_w, ref_b = lrmath.loss_and_grad(w_r, b_r, X, y)
+    worst = max(worst, np.abs(mine_w - ref_w).max(), abs(mine_b - ref_b))
+print(f"exercise 3: largest difference from lrmath.loss_and_grad: {worst:.1e}")
+
+# %%
+assert worst < 1e-14

@@ -96,17 +96,20 @@ for d in [10, 40, 160, 400]:
     rows.append((d, gd_flops, gd_seconds, newton_flops, newton_seconds))
 
 print(f"n = {n}; Gflop/s is the rate achieved, flops divided by time")
-print(f"{'d':>4} | {'gd flops':>9} {'ms':>7} {'Gflop/s':>7} | {'Newton flops':>12} {'ms':>8} {'Gflop/s':>7} | "
+print(f"{'d':>4} | {'gd flops':>9} {'ms':>7} {'Gflop/s':>7} | "
+      f"{'Newton flops':>12} {'ms':>8} {'Gflop/s':>7} | "
       f"{'flop ratio':>10} {'time ratio':>10}")
 for d, gf, gs, nf, ns in rows:
-    print(f"{d:>4} | {gf:>9.2e} {1e3 * gs:>7.3f} {gf / gs / 1e9:>7.2f} | {nf:>12.2e} {1e3 * ns:>8.3f} "
-          f"{nf / ns / 1e9:>7.2f} | {nf / gf:>10.1f} {ns / gs:>10.1f}")
+    print(f"{d:>4} | {gf:>9.2e} {1e3 * gs:>7.3f} {gf / gs / 1e9:>7.2f} | "
+          f"{nf:>12.2e} {1e3 * ns:>8.3f} {nf / ns / 1e9:>7.2f} | "
+          f"{nf / gf:>10.1f} {ns / gs:>10.1f}")
 
 # %% [markdown]
 # The flop ratio is $(4nd + nd^2 + d^3/3) / (4nd) = 1 + d/4 + d^2/(12n)$: a Newton
-# iteration costs about $d/4$ gradient iterations, and relatively more as $d$ grows. The
-# measured times follow that trend, but a flop count is not a stopwatch, for two reasons
-# visible in the rate columns. For small $d$ both iterations take a fraction of a
+# iteration costs about $d/4$ gradient iterations, and relatively more as $d$ grows. On a
+# quiet machine the measured times follow that trend (they are one run, shown but never
+# checked: a busy machine can reorder them), but a flop count is not a stopwatch, for two
+# reasons visible in the rate columns. For small $d$ both iterations take a fraction of a
 # millisecond, and fixed costs (Python, checking the inputs, calling into NumPy) dominate.
 # And operations run at different speeds: a matrix-matrix product such as
 # $\mathbf{X}^\top\mathbf{S}\mathbf{X}$ reuses each number it loads many times, while a
@@ -116,7 +119,7 @@ for d, gf, gs, nf, ns in rows:
 # %%
 ratios = [ns / gs for _, _, gs, _, ns in rows]
 print("time ratio Newton / gd:", " ".join(f"{r:.1f}" for r in ratios))
-assert ratios[-1] > ratios[0], "a Newton iteration should get relatively dearer as d grows"
+# shown, not checked: a busy machine can reorder these; the flop ratios are certain
 
 # %% [markdown]
 # ## How many iterations each method needs
@@ -129,25 +132,31 @@ assert ratios[-1] > ratios[0], "a Newton iteration should get relatively dearer 
 X, y, _ = lrmath.load_breast_cancer()
 X = (X - X.mean(axis=0)) / X.std(axis=0)
 n, d = X.shape
-results = {}
+results, fit_warnings = {}, {}
 for method in ["gd", "newton", "lbfgs"]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         results[method] = lrmath.fit(X, y, l2=1e-3, method=method, tol=1e-8)
-    assert not caught, [str(c.message) for c in caught]
+    fit_warnings[method] = [str(c.message) for c in caught]
 
 p = d + 1
 per_iteration = {"gd": 4 * n * p, "newton": 4 * n * p + n * p**2 + p**3 / 3}
-print(f"{'method':<7} {'iterations':>10} {'seconds':>9} {'ms/iteration':>13} {'flops/iteration':>16}")
+print(f"{'method':<7} {'iterations':>10} {'seconds':>9} {'ms/iteration':>13} "
+      f"{'flops/iteration':>16}")
 for method, r in results.items():
     flops = per_iteration.get(method)
     flops_text = f"{flops:>16.2e}" if flops else f"{'(varies)':>16}"
-    print(f"{method:<7} {r.n_iter:>10} {r.times[-1]:>9.4f} {1e3 * r.times[-1] / r.n_iter:>13.4f} {flops_text}")
+    ms_per_iteration = 1e3 * r.times[-1] / r.n_iter
+    print(f"{method:<7} {r.n_iter:>10} {r.times[-1]:>9.4f} {ms_per_iteration:>13.4f} "
+          f"{flops_text}")
 total = {m: results[m].n_iter * per_iteration[m] for m in per_iteration}
 print(f"total flops: gd {total['gd']:.2e}, Newton {total['newton']:.2e} "
       f"(gd needs {total['gd'] / total['newton']:.0f} times as many)")
+
+# %%
 assert results["newton"].n_iter < 20 < results["gd"].n_iter
 assert all(r.converged for r in results.values())
+assert not any(fit_warnings.values()), fit_warnings
 
 # %% [markdown]
 # A Newton iteration costs about $d/4 \approx 8$ gradient iterations here, but gradient
@@ -184,4 +193,6 @@ zeta = z + (y - y_hat) / s  # the working response
 weighted = np.sqrt(s)[:, None]
 irls, *_ = np.linalg.lstsq(weighted * X1, np.sqrt(s) * zeta, rcond=None)
 print("largest |Newton - weighted least squares|:", np.max(np.abs(newton - irls)))
+
+# %%
 assert np.allclose(newton, irls, rtol=1e-8, atol=1e-10)

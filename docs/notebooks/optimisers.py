@@ -37,6 +37,7 @@
 # %%
 import time
 import warnings
+from math import ceil
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
@@ -84,10 +85,13 @@ print(f"J at the start: {objective(np.zeros(d), b_start):.6f}")
 # minimum, the curvature along the flattest direction.
 
 # %%
-X1 = np.column_stack([X, np.ones(n)])  # rows x~_i = (x_i, 1): the bias is the last weight
+# rows x~_i = (x_i, 1): the bias is the last weight
+X1 = np.column_stack([X, np.ones(n)])
 M_hat = np.linalg.eigvalsh(X1.T @ X1)[-1] / (4 * n) + L2
 ell = np.linalg.eigvalsh(lrmath.hessian(optimum.w, optimum.b, X, y, l2=L2))[0]
 print(f"M_hat = {M_hat:.2f}, ell = {ell:.2e}, M_hat / ell = {M_hat / ell:.0f}")
+
+# %%
 assert M_hat / ell > 1000
 
 # %% [markdown]
@@ -122,10 +126,11 @@ assert M_hat / ell > 1000
 
 # %%
 class Trace:
-    """J - J* after each epoch, passes used, and seconds spent optimising (not evaluating)."""
+    """J - J* after each epoch, passes used, and seconds spent optimising."""
 
     def __init__(self, theta, passes=0):
-        self.gaps, self.passes, self.seconds = [objective(theta[:-1], theta[-1]) - J_star], [passes], [0.0]
+        self.gaps = [objective(theta[:-1], theta[-1]) - J_star]
+        self.passes, self.seconds = [passes], [0.0]
         self.started = time.perf_counter()
 
     def record(self, theta):
@@ -143,9 +148,9 @@ def minibatches(batch_size, rng):
 
 def minibatch_gradient(theta, rows):
     """The gradient of J computed on the examples `rows` only (the penalty in full)."""
-    _, grad_w, grad_b = lrmath.loss_and_grad(theta[:-1], theta[-1], X[rows], y[rows], l2=L2)
+    w, b = theta[:-1], theta[-1]
+    _, grad_w, grad_b = lrmath.loss_and_grad(w, b, X[rows], y[rows], l2=L2)
     return np.append(grad_w, grad_b)
-
 
 # %% [markdown]
 # `minibatch_gradient` averages the gradients of the examples in the batch. A batch drawn at
@@ -177,7 +182,6 @@ def sgd(batch_size, epochs, eta0, t0=np.inf, seed=0):
         trace.record(theta)
     return trace
 
-
 # %% [markdown]
 # ## Adam
 #
@@ -204,7 +208,6 @@ def adam(batch_size, epochs, eta, beta1=0.9, beta2=0.999, eps=1e-8, seed=0):
             theta = theta - eta * m_hat / (np.sqrt(v_hat) + eps)
         trace.record(theta)
     return trace
-
 
 # %% [markdown]
 # Adam was designed for training neural networks, where the gradients of different layers
@@ -238,7 +241,8 @@ def adam(batch_size, epochs, eta, beta1=0.9, beta2=0.999, eps=1e-8, seed=0):
 def saga(batch_size, epochs, eta, seed=0):
     rng = np.random.default_rng(seed)
     theta = np.append(np.zeros(d), b_start)
-    residual = lrmath.sigmoid(X1 @ theta) - y  # the remembered r_i, one number per example
+    # the remembered r_i, one number per example
+    residual = lrmath.sigmoid(X1 @ theta) - y
     mean_grad = X1.T @ residual / n  # mean of the remembered gradients r_i x~_i
     trace = Trace(theta, passes=1)  # filling the memory was one pass
     for epoch in range(epochs):
@@ -246,14 +250,13 @@ def saga(batch_size, epochs, eta, seed=0):
             fresh = lrmath.sigmoid(X1[rows] @ theta) - y[rows]
             change = X1[rows].T @ (fresh - residual[rows])
             g = change / len(rows) + mean_grad
-            g[:-1] += L2 * theta[:-1]  # the penalty's gradient is exact, no need to remember it
+            g[:-1] += L2 * theta[:-1]  # the penalty's gradient is exact: not remembered
             theta = theta - eta * g
-            mean_grad += change / n  # replace the batch's old gradients by the fresh ones
+            mean_grad += change / n  # the batch's old gradients replaced by fresh ones
             residual[rows] = fresh
         trace.record(theta)
     trace.memory = residual, mean_grad
     return trace
-
 
 # %% [markdown]
 # Its older sibling SAG averages the same remembered gradients but weighs the correction by
@@ -281,7 +284,8 @@ fits, caught_warnings = {}, []
 for method in ["gd", "newton", "lbfgs"]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fits[method] = lrmath.fit(X, y, l2=L2, method=method, tol=1e-10, max_iter=EPOCHS)
+        fits[method] = lrmath.fit(X, y, l2=L2, method=method, tol=1e-10,
+                                  max_iter=EPOCHS)
     caught_warnings += [f"{method}: {w.category.__name__}: {w.message}" for w in caught]
 print("\n".join(caught_warnings) or "no warnings")
 
@@ -294,12 +298,14 @@ print("\n".join(caught_warnings) or "no warnings")
 passes_per_iteration = {"gd": 1, "newton": 2, "lbfgs": 1}
 for method, name in [("gd", "GD"), ("newton", "Newton"), ("lbfgs", "L-BFGS")]:
     r = fits[method]
-    runs[name] = SimpleNamespace(gaps=r.history - J_star, seconds=r.times,
-                                 passes=passes_per_iteration[method] * np.arange(r.n_iter + 1))
+    passes = passes_per_iteration[method] * np.arange(r.n_iter + 1)
+    gaps = r.history - J_star
+    runs[name] = SimpleNamespace(gaps=gaps, seconds=r.times, passes=passes)
 
 print(f"{'method':<7} {'passes':>7} {'final J - J*':>13} {'seconds':>8}")
 for name, trace in runs.items():
-    print(f"{name:<7} {trace.passes[-1]:>7} {trace.gaps[-1]:>13.1e} {trace.seconds[-1]:>8.3f}")
+    print(f"{name:<7} {trace.passes[-1]:>7} {trace.gaps[-1]:>13.1e} "
+          f"{trace.seconds[-1]:>8.3f}")
 final = {name: trace.gaps[-1] for name, trace in runs.items()}
 
 # %% [markdown]
@@ -307,15 +313,18 @@ final = {name: trace.gaps[-1] for name, trace in runs.items()}
 # float64" ($J^\star$ is about 0.06 and float64 keeps about 16 significant digits). On log
 # axes we can only draw positive gaps, so those points are left out.
 
-# %%
-styles = {"GD": "-", "Newton": "-", "L-BFGS": "-", "SGD": "--", "Adam": "--", "SAGA": "--"}
+# %% alt="Two panels on log-log axes: the gap J - J* for six methods, SGD, Adam and SAGA dashed, gradient descent, Newton and L-BFGS solid; left against passes over the data, right against seconds. Newton and L-BFGS fall to about 10 to the -16 within a few dozen passes; SAGA keeps falling at a steady rate; SGD and gradient descent fall slowly; Adam stops improving in a noisy band."
+styles = {"GD": "-", "Newton": "-", "L-BFGS": "-",
+          "SGD": "--", "Adam": "--", "SAGA": "--"}
 fig, (by_pass, by_time) = plt.subplots(1, 2, figsize=(6.5, 3.8), sharey=True)
 for name, trace in runs.items():
-    gaps, passes, seconds = (np.asarray(a, dtype=float) for a in (trace.gaps, trace.passes, trace.seconds))
+    gaps, passes, seconds = (np.asarray(a, dtype=float)
+                             for a in (trace.gaps, trace.passes, trace.seconds))
     keep = (gaps > 1e-16) & (passes > 0) & (seconds > 0)
     marker = "o" if name == "Newton" else None
-    by_pass.loglog(passes[keep], gaps[keep], ls=styles[name], marker=marker, ms=3, label=name)
-    by_time.loglog(seconds[keep], gaps[keep], ls=styles[name], marker=marker, ms=3, label=name)
+    style = dict(ls=styles[name], marker=marker, ms=3, label=name)
+    by_pass.loglog(passes[keep], gaps[keep], **style)
+    by_time.loglog(seconds[keep], gaps[keep], **style)
 by_pass.set_xlabel("passes over the data")
 by_time.set_xlabel("time (seconds)")
 by_pass.set_ylabel(r"$J - J^\star$")
@@ -329,7 +338,7 @@ plt.show()
 # What the plot shows, and the checks that hold it to it:
 #
 # - **Newton and L-BFGS** reach $J^\star$ to rounding error, in fewer passes than the
-#   stochastic methods were given (Newton in far fewer), and in milliseconds. Even if each Newton iteration is
+#   stochastic methods were given (Newton in far fewer). Even if each Newton iteration is
 #   charged the full arithmetic of its Hessian, $1 + (d+1)/2$ gradients, Newton uses less
 #   than the stochastic methods' 200 epochs.
 # - **SGD** beats **gradient descent** pass for pass: in one pass, gradient descent takes one
@@ -344,10 +353,11 @@ plt.show()
 # On the clock, read the stochastic methods with care. A step on 64 examples does little
 # arithmetic, so its time is mostly Python's overhead per step, and `lrmath.loss_and_grad`
 # also checks its inputs on every call; SAGA computes its batch gradients directly and skips
-# that. So an epoch of SGD costs more seconds than a pass of gradient descent, which does the
-# same arithmetic in one vectorised call, and SAGA looks faster than SGD for reasons that have
-# nothing to do with the method. Passes are the fairer measure; the clock shows what this
-# code costs on this machine.
+# that. So an epoch of SGD, nine steps taken one by one in Python, usually costs more seconds
+# than a pass of gradient descent, which does the same arithmetic in one vectorised call,
+# and SAGA may look faster than SGD for reasons that have nothing to do with the method.
+# Passes are the fairer measure; the clock shows what this code cost on the machine that
+# built this page, and is not checked.
 
 # %%
 newton = fits["newton"]
@@ -355,11 +365,16 @@ newton_arithmetic = newton.n_iter * (1 + (d + 1) / 2)  # in gradient-equivalents
 print(f"Newton: {newton.n_iter} iterations = {2 * newton.n_iter} passes, "
       f"about {newton_arithmetic:.0f} gradients of arithmetic")
 adam_tail = np.asarray(runs["Adam"].gaps[-50:])
-print(f"Adam over its last 50 epochs: gap between {adam_tail.min():.1e} and {adam_tail.max():.1e}, "
+print(f"Adam over its last 50 epochs: gap between {adam_tail.min():.1e} "
+      f"and {adam_tail.max():.1e}, "
       f"went up in {np.sum(np.diff(adam_tail) > 0)} of 49 epochs")
 saga_gaps = runs["SAGA"].gaps
-print(f"SAGA: gap {saga_gaps[100]:.1e} after 100 epochs, {saga_gaps[200]:.1e} after 200")
+print(f"SAGA: gap {saga_gaps[100]:.1e} after 100 epochs, "
+      f"{saga_gaps[200]:.1e} after 200")
+sgd_steps = EPOCHS * len(minibatches(BATCH, np.random.default_rng(0)))
+print(f"steps taken in Python: SGD {sgd_steps}, gradient descent {fits['gd'].n_iter}")
 
+# %%
 assert all(fits[m].converged for m in ["newton", "lbfgs"]) and not fits["gd"].converged
 assert final["Newton"] < 1e-12 and final["L-BFGS"] < 1e-12
 assert runs["L-BFGS"].passes[-1] < EPOCHS and newton_arithmetic < EPOCHS
@@ -367,9 +382,9 @@ assert final["SGD"] < 1e-3 and final["SGD"] < final["GD"] / 10
 assert final["Adam"] > 1e-7 > 1e3 * max(final["Newton"], final["L-BFGS"])
 assert adam_tail.max() > 2 * adam_tail.min() and np.sum(np.diff(adam_tail) > 0) >= 10
 assert saga_gaps[200] < saga_gaps[100] / 10 and final["SAGA"] < final["SGD"] / 10
-# time: only an order-of-magnitude claim, with a wide margin against a busy machine
-assert max(runs["Newton"].seconds[-1], runs["L-BFGS"].seconds[-1]) < runs["SGD"].seconds[-1]
-assert runs["GD"].seconds[-1] < runs["SGD"].seconds[-1]  # 200 passes each
+# the clock is only shown, never checked: what explains it is the number of Python-level
+# steps, which is counted
+assert sgd_steps == EPOCHS * ceil(n / BATCH) > 8 * fits["gd"].n_iter
 
 # %% [markdown]
 # SAGA's bookkeeping can be checked too: after 200 epochs of updates by differences, the
@@ -379,6 +394,8 @@ assert runs["GD"].seconds[-1] < runs["SGD"].seconds[-1]  # 200 passes each
 # %%
 residual, mean_grad = runs["SAGA"].memory
 print("largest difference:", np.abs(mean_grad - X1.T @ residual / n).max())
+
+# %%
 assert np.allclose(mean_grad, X1.T @ residual / n, rtol=0, atol=1e-12)
 
 # %% [markdown]
@@ -390,10 +407,11 @@ assert np.allclose(mean_grad, X1.T @ residual / n, rtol=0, atol=1e-12)
 # and 60 epochs. Left: three batch sizes at $\eta = 1$. Right: three step sizes with batches
 # of 8.
 
-# %%
+# %% alt="Two panels of the gap J - J* of mini-batch SGD over 60 epochs, log scale. Left, step size 1 with batches of 8, 64 and 512 examples: batches of 8 jump up and down by about a factor of ten, batches of 512 fall smoothly but slowly, batches of 64 get lowest. Right, batches of 8 with step sizes 1, 0.1 and 0.02: step 1 is the noisiest, 0.02 smooth but slow, 0.1 ends lowest."
 SHORT = 60
 by_batch = {size: sgd(size, SHORT, eta0=1.0) for size in [8, 64, 512]}
-by_step = {eta: (by_batch[8] if eta == 1.0 else sgd(8, SHORT, eta0=eta)) for eta in [1.0, 0.1, 0.02]}
+by_step = {eta: (by_batch[8] if eta == 1.0 else sgd(8, SHORT, eta0=eta))
+           for eta in [1.0, 0.1, 0.02]}
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 3.8), sharey=True)
 for size, trace in by_batch.items():
@@ -416,11 +434,12 @@ def tail(trace):
     return gaps.mean(), gaps.max() / gaps.min()
 
 
-for label, trace in [*((f"|B| = {s}, eta = 1", t) for s, t in by_batch.items()),
-                     *((f"|B| = 8, eta = {e}", t) for e, t in by_step.items() if e != 1.0)]:
+labelled = [(f"|B| = {s}, eta = 1", t) for s, t in by_batch.items()]
+labelled += [(f"|B| = 8, eta = {e}", t) for e, t in by_step.items() if e != 1.0]
+for label, trace in labelled:
     level, swing = tail(trace)
-    print(f"{label:<18} last 20 epochs: mean gap {level:.1e}, largest/smallest {swing:5.1f}, "
-          f"{trace.seconds[-1]:.2f} s")
+    print(f"{label:<18} last 20 epochs: mean gap {level:.1e}, "
+          f"largest/smallest {swing:5.1f}, {trace.seconds[-1]:.2f} s")
 
 # %% [markdown]
 # - **Small batches** ($|B| = 8$, 72 steps per epoch) get close fastest but then jitter in
@@ -435,10 +454,13 @@ for label, trace in [*((f"|B| = {s}, eta = 1", t) for s, t in by_batch.items()),
 
 # %%
 level = {size: tail(trace)[0] for size, trace in by_batch.items()}
+
+# %%
 assert level[64] < level[8] / 3 and level[64] < level[512] / 3
 assert tail(by_batch[8])[1] > 5 * tail(by_batch[512])[1]
 assert tail(by_step[0.1])[0] < tail(by_step[1.0])[0] / 3
-assert by_step[1.0].gaps[5] < by_step[0.02].gaps[5] / 3 and tail(by_step[0.02])[0] > tail(by_step[0.1])[0]
+assert by_step[1.0].gaps[5] < by_step[0.02].gaps[5] / 3
+assert tail(by_step[0.02])[0] > tail(by_step[0.1])[0]
 
 # %% [markdown]
 # ## Conclusion
@@ -535,4 +557,6 @@ batch_norms = [np.abs(minibatch_gradient(theta_star, rows)).max()
 full_norm = np.abs(minibatch_gradient(theta_star, np.arange(n))).max()
 print(f"exercise 3: at theta*, largest gradient entry {full_norm:.1e} on all the data, "
       f"from {min(batch_norms):.1e} to {max(batch_norms):.1e} on batches of {BATCH}")
+
+# %%
 assert full_norm < 1e-10 and min(batch_norms) > 1e-3

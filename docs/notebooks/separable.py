@@ -61,11 +61,14 @@ with warnings.catch_warnings(record=True) as caught:
     separating = lrmath.fit(X, y, l2=0.0, method="gd")
 for warning in caught:
     print(f"{warning.category.__name__}: {warning.message}")
-assert any(issubclass(c.category, lrmath.SeparableDataWarning) for c in caught)
 
 margins = (2 * y - 1) * (X @ separating.w + separating.b)
-print(f"w = {separating.w.round(3)}, b = {separating.b:.3f}, after {separating.n_iter} iteration(s)")
+print(f"w = {separating.w.round(3)}, b = {separating.b:.3f}, "
+      f"after {separating.n_iter} iteration(s)")
 print(f"smallest margin {margins.min():.3f}: every example is on its own side")
+
+# %%
+assert any(issubclass(c.category, lrmath.SeparableDataWarning) for c in caught)
 assert margins.min() > 0
 
 # %% [markdown]
@@ -76,13 +79,16 @@ assert margins.min() > 0
 
 # %%
 ts = np.logspace(-1, 2, 61)
-along_ray = np.array([lrmath.loss_and_grad(t * separating.w, t * separating.b, X, y)[0] for t in ts])
+along_ray = np.array([lrmath.loss_and_grad(t * separating.w, t * separating.b, X, y)[0]
+                      for t in ts])
 formula = np.array([np.mean(np.log1p(np.exp(-t * margins))) for t in ts])
 print("largest |code - formula|:", np.max(np.abs(along_ray - formula)))
+
+# %%
 assert np.allclose(along_ray, formula, rtol=1e-12, atol=1e-300)
 assert np.all(np.diff(along_ray) < 0) and np.all(along_ray > 0)
 
-# %%
+# %% alt="Left, a separable data set with two features: label-0 points at the lower left, label-1 points at the upper right, and a straight boundary between the two groups. Right, the loss along the ray of weights t times (w, b), on log-log axes: it falls from about 1 at t = 0.1 to about 10 to the -40 at t = 100, and never reaches 0."
 fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 3.8))
 for label, colour, text in [(0, "tab:blue", "label 0"), (1, "tab:red", "label 1")]:
     rows = y == label
@@ -132,9 +138,11 @@ for k in range(1, 100_001):
 steps, norms, losses = map(np.array, (steps, norms, losses))
 for k, nrm, J in zip(steps[::8], norms[::8], losses[::8]):
     print(f"after {k:>6} steps   |w| = {nrm:6.2f}   J = {J:.2e}")
-assert np.all(np.diff(norms) > 0) and np.all(np.diff(losses) < 0)
 
 # %%
+assert np.all(np.diff(norms) > 0) and np.all(np.diff(losses) < 0)
+
+# %% alt="Two panels against the gradient-descent step k on a log axis, up to about 100000 steps. Left, the norm of the weights keeps growing, from about 1 to about 10. Right, the loss keeps falling, from about 0.1 to about 10 to the -5. Neither curve levels off."
 fig, (left, right) = plt.subplots(1, 2, figsize=(6.5, 3.8))
 left.semilogx(steps, norms, "o-", ms=3)
 left.set_xlabel("gradient-descent step $k$")
@@ -160,6 +168,8 @@ direction = w / np.linalg.norm(w)
 print("direction of w after 1e5 steps:", direction.round(4))
 slope = np.polyfit(np.log(steps[steps >= 100]), norms[steps >= 100], 1)[0]
 print(f"|w| grows by about {slope:.2f} per factor e of steps")
+
+# %%
 assert slope > 0
 
 # %% [markdown]
@@ -171,6 +181,7 @@ assert slope > 0
 # finite and unique; every method finds it.
 
 # %%
+unpenalised_warnings = {}
 for method in ["gd", "newton", "lbfgs"]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -178,10 +189,15 @@ for method in ["gd", "newton", "lbfgs"]:
     names = sorted({c.category.__name__ for c in caught})
     print(f"l2 = 0,    {method:<6}: stopped after {result.n_iter:>3} iterations, |w| = "
           f"{np.linalg.norm(result.w):6.2f}, warnings: {names}")
-    assert "SeparableDataWarning" in names
+    unpenalised_warnings[method] = names
 
 penalised = {m: lrmath.fit(X, y, l2=1e-2, method=m) for m in ["gd", "newton", "lbfgs"]}
 for method, result in penalised.items():
-    print(f"l2 = 0.01, {method:<6}: converged = {result.converged}, |w| = {np.linalg.norm(result.w):.4f}")
+    print(f"l2 = 0.01, {method:<6}: converged = {result.converged}, "
+          f"|w| = {np.linalg.norm(result.w):.4f}")
+
+# %%
+assert all("SeparableDataWarning" in names for names in unpenalised_warnings.values())
 assert all(r.converged for r in penalised.values())
-assert all(np.allclose(r.w, penalised["newton"].w, atol=1e-5) for r in penalised.values())
+assert all(np.allclose(r.w, penalised["newton"].w, atol=1e-5)
+           for r in penalised.values())

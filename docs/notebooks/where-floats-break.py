@@ -49,8 +49,12 @@ eps = np.finfo(float).eps
 
 # %%
 def first_bad(breaks, good, bad):
-    """The float closest to `good` at which `breaks` holds, by bisection down to adjacent floats."""
-    assert not breaks(good) and breaks(bad), "the search needs a good and a bad starting point"
+    """The float closest to `good` at which `breaks` holds.
+
+    By bisection, down to adjacent floats.
+    """
+    if breaks(good) or not breaks(bad):
+        raise ValueError("the search needs a good and a bad starting point")
     steps = 0
     while np.nextafter(good, bad) != bad:
         middle = good / 2 + bad / 2  # halves first: good + bad could overflow
@@ -61,14 +65,15 @@ def first_bad(breaks, good, bad):
         else:
             good = middle
         steps += 1
-    assert np.nextafter(good, bad) == bad  # nothing in between
+    if np.nextafter(good, bad) != bad:  # something in between: the search failed
+        raise RuntimeError(f"no adjacent floats between {good!r} and {bad!r}")
     return bad, steps
 
 
 def quietly(f):
-    """f, with NumPy's floating-point warnings silenced (the search tests values only)."""
+    """f, with NumPy's floating-point warnings silenced (the search tests values)."""
     def g(*args):
-        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             return f(*args)
     return g
 
@@ -85,8 +90,10 @@ naive = {
     "log(1 + exp(z))": quietly(lambda z: np.log(1 + np.exp(z))),
     "log sigma(z)": quietly(lambda z: np.log(1 / (1 + np.exp(-z)))),
     "softmax([t, 0])": quietly(lambda t: np.exp([t, 0.0]) / np.exp([t, 0.0]).sum()),
-    "softmax([t, t, t])": quietly(lambda t: np.exp([t, t, t]) / np.exp([t, t, t]).sum()),
-    "CCE([0, t], class 0)": quietly(lambda t: -np.log(np.exp(0.0) / np.exp([0.0, t]).sum())),
+    "softmax([t, t, t])": quietly(
+        lambda t: np.exp([t, t, t]) / np.exp([t, t, t]).sum()),
+    "CCE([0, t], class 0)": quietly(
+        lambda t: -np.log(np.exp(0.0) / np.exp([0.0, t]).sum())),
     "logsumexp(1000 x [t])": quietly(lambda t: np.log(np.exp(np.full(1000, t)).sum())),
 }
 
@@ -141,13 +148,19 @@ predicted = {
     "softmax([t, 0])": log_max,  # inf / inf
     "softmax([t, t, t])": log_half_tiny,  # 0 / 0, once e^t underflows
     "CCE([0, t], class 0)": log_max,  # 1/(1 + inf) = 0, -log 0
-    "logsumexp(1000 x [t])": log_max - np.log(1000),  # 1000 e^t overflows before e^t does
+    # 1000 e^t overflows before e^t does
+    "logsumexp(1000 x [t])": log_max - np.log(1000),
 }
 print(f"{'formula':<22} {'search':>20} {'prediction':>20}   gap, in floats")
+gaps = {}
 for name in found:
-    gap = abs(found[name] - predicted[name]) / np.spacing(abs(predicted[name]))
-    print(f"{name:<22} {found[name]:>20.13f} {predicted[name]:>20.13f}   {gap:.0f}")
-    assert gap <= 2  # the prediction is itself rounded: it may be a neighbouring float
+    gaps[name] = abs(found[name] - predicted[name]) / np.spacing(abs(predicted[name]))
+    print(f"{name:<22} {found[name]:>20.13f} {predicted[name]:>20.13f}   "
+          f"{gaps[name]:.0f}")
+
+# %%
+# the prediction is itself rounded: it may be a neighbouring float
+assert all(gap <= 2 for gap in gaps.values()), gaps
 
 # %% [markdown]
 # The search lands on the predictions: at $53\log 2 \approx 36.74$ for the subtraction from
@@ -162,11 +175,17 @@ for name in found:
 # broken too. Check a thousand scores past each one.
 
 # %%
+walls = {}
 for name, is_broken, good, bad in searches:
     beyond = np.linspace(found[name], bad, 1000)
-    assert all(is_broken(naive[name](z)) for z in beyond), name
-    assert not is_broken(naive[name](np.nextafter(found[name], good))), name
-print("each formula: broken at 1000 scores past its boundary, fine at the float before it")
+    broken_beyond = all(is_broken(naive[name](z)) for z in beyond)
+    fine_before = not is_broken(naive[name](np.nextafter(found[name], good)))
+    walls[name] = broken_beyond and fine_before
+    print(f"{name:<22} broken at 1000 scores past it: {broken_beyond}, "
+          f"fine at the float before it: {fine_before}")
+
+# %%
+assert all(walls.values()), walls
 
 # %% [markdown]
 # ## The stable versions at the same scores
@@ -216,19 +235,22 @@ stable = {  # name: (lrmath function of the score, exact reference)
                         lambda t: exact_softmax([t, 0.0])),
     "softmax([t, t, t])": (lambda t: lrmath.softmax([t, t, t]),
                            lambda t: exact_softmax([t, t, t])),
-    "CCE([0, t], class 0)": (lambda t: lrmath.categorical_cross_entropy([0], [[0.0, t]]),
-                             lambda t: -mpmath.log(exact_softmax([0.0, t])[0])),
-    "logsumexp(1000 x [t])": (lambda t: t + lrmath.categorical_cross_entropy([0], np.full((1, 1000), t)),
-                              lambda t: mpmath.log(1000 * mpmath.exp(mp(t)))),
+    "CCE([0, t], class 0)": (
+        lambda t: lrmath.categorical_cross_entropy([0], [[0.0, t]]),
+        lambda t: -mpmath.log(exact_softmax([0.0, t])[0])),
+    "logsumexp(1000 x [t])": (
+        lambda t: t + lrmath.categorical_cross_entropy([0], np.full((1, 1000), t)),
+        lambda t: mpmath.log(1000 * mpmath.exp(mp(t)))),
 }
 
 
 def error_in_eps(value, exact):
-    """Relative error in units of eps; 0 when a value that underflows is returned as 0."""
+    """Relative error in units of eps; 0 when a value that underflows is returned 0."""
     value, exact = np.atleast_1d(value), exact if isinstance(exact, list) else [exact]
     worst = 0.0
     for v, e in zip(value, exact):
-        if abs(e) < 2.0**-1074 and v == 0.0:  # below the smallest float: 0 is correctly rounded
+        # below the smallest float, 0 is correctly rounded
+        if abs(e) < 2.0**-1074 and v == 0.0:
             continue
         worst = max(worst, float(abs(mp(float(v)) - e) / abs(e)) / eps)
     return worst
@@ -239,21 +261,23 @@ def show(v):
 
 
 print(f"{'quantity':<22} {'score':>9}  {'naive':>16}  {'lrmath':>22}  {'error':>7}")
-worst = 0.0
+worst, finite = 0.0, {}
 for name, (function, exact) in stable.items():
     for z in (found[name], 2 * found[name]):
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a warning would stop the notebook here
-            # overflow, 0/0 and log 0 raise; underflow may happen (e^-1400 -> 0 is right)
+            # overflow, 0/0 and log 0 raise; underflow may (e^-1400 -> 0 is right)
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 value = function(z)
-        assert np.all(np.isfinite(value)), (name, z, value)
+        finite[name, z] = bool(np.all(np.isfinite(value)))
         err = error_in_eps(value, exact(z))
         worst = max(worst, err)
         print(f"{name:<22} {z:>9.3f}  {show(naive[name](z)):>16}  {show(value):>22}  "
               f"{err:>5.2f} eps")
 print(f"\nworst relative error of the stable versions: {worst:.2f} eps")
-assert worst <= 2
+
+# %%
+assert all(finite.values()) and worst <= 2
 
 # %% [markdown]
 # Every naive entry in the table is `0`, `inf`, `-inf` or `nan`; every `lrmath` entry is
@@ -271,18 +295,19 @@ assert worst <= 2
 # for scores from 0 to the boundary found above: the subtraction loses more digits the
 # larger $z$ is, and from the dashed line on it returns 0.
 
-# %%
+# %% alt="The relative error of 1 - sigma(z), log scale, against the score z from 0 to 40. The naive formula 1 - 1/(1 + e^(-z)) loses accuracy steadily, from about 10 to the -16 near z = 0 to about 10 to the -1 near z = 36, and from about z = 37 on it returns exactly 0, a relative error of 1. lrmath.sigmoid(-z) stays near machine epsilon, about 10 to the -16, for every z."
 grid = np.linspace(0.0, 40.0, 401)
 exact_gap = stable["1 - sigma(z)"][1]  # 1 - sigma(z), to 50 digits
 naive_error = [error_in_eps(naive["1 - sigma(z)"](z), exact_gap(z)) * eps for z in grid]
 stable_error = [error_in_eps(lrmath.sigmoid(-z), exact_gap(z)) * eps for z in grid]
 
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
-ax.semilogy(grid, np.maximum(naive_error, eps / 10), label=r"naive: $1 - 1/(1 + e^{-z})$")
+ax.semilogy(grid, np.maximum(naive_error, eps / 10),
+            label=r"naive: $1 - 1/(1 + e^{-z})$")
 ax.semilogy(grid, np.maximum(stable_error, eps / 10), label=r"lrmath.sigmoid$(-z)$")
 ax.axvline(found["1 - sigma(z)"], color="gray", ls="--", lw=1)
-ax.annotate("returns 0 from here on", xy=(found["1 - sigma(z)"], 1e-3), xytext=(17, 1e-2),
-            arrowprops=dict(arrowstyle="->", color="gray"))
+ax.annotate("returns 0 from here on", xy=(found["1 - sigma(z)"], 1e-3),
+            xytext=(17, 1e-2), arrowprops=dict(arrowstyle="->", color="gray"))
 ax.axhline(eps, color="gray", ls=":", lw=0.8)
 ax.text(26, eps * 4, "machine epsilon", color="gray", fontsize=8)
 ax.set_xlabel("score $z$")
@@ -304,7 +329,10 @@ def loses_half_the_digits(z):
 
 half, _ = first_bad(loses_half_the_digits, 1.0, 36.0)
 print(f"naive 1 - sigma(z) has fewer than 8 correct digits from about z = {half:.2f}")
-print(f"largest error of lrmath.sigmoid(-z) on the grid: {max(stable_error) / eps:.2f} eps")
+print(f"largest error of lrmath.sigmoid(-z) on the grid: "
+      f"{max(stable_error) / eps:.2f} eps")
+
+# %%
 assert 15 < half < 25 and max(stable_error) <= 2 * eps
 
 # %% [markdown]

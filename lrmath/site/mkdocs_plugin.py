@@ -26,12 +26,17 @@ What it does, event by event:
     and stored (see :mod:`lrmath.checker.cache`: after an edit, only the changed
     blocks are proven again).
 ``on_page_markdown``
-    Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
+    Every ``figure`` block becomes the figure's two SVGs (light and dark palette),
+    drawn from ``lrmath`` in ``on_files`` (see :mod:`lrmath.site.figures`), and
+    every ``quiz`` block a multiple-choice self-test (see :mod:`lrmath.site.quizzes`). Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
 ``on_page_content``
-    nbconvert's own MathJax 2 loader (a CDN script and a config block that
+    Notebook plots get the alt text of their cell (``# %% alt="..."``, which
+    :func:`lrmath.site.notebooks.execute` requires of every cell that draws), and
+    cells tagged ``solution`` are collapsed (coding exercises). The explanation of each "find the wrong step" exercise is moved inside its
+    collapsed solution (see :mod:`lrmath.site.exercises`). nbconvert's own MathJax 2 loader (a CDN script and a config block that
     breaks under instant navigation) is removed from notebook pages: the site
     ships MathJax 3 and typesets notebook cells with it.
 """
@@ -49,7 +54,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from lrmath.site import notebooks
+from lrmath.site import exercises, figures, notebooks, quizzes
 from lrmath.checker.cache import check_pages
 from lrmath.checker.displays import MARK, check_displays, notebook_markdown
 from lrmath.checker.rendering import render_page
@@ -95,6 +100,11 @@ class LrmathPlugin(BasePlugin):
         """Replace each notebook ``x.py`` by its executed ``x.ipynb`` (the page and the download)."""
         out = []
         executed_root = self._cache_dir / "site"
+        pages = [f for f in files if f.src_uri.endswith(".md") and f.abs_src_path]
+        if any("```figure" in Path(f.abs_src_path).read_text(encoding="utf-8") for f in pages):
+            for svg in figures.write_all(executed_root / "figures"):
+                out.append(File(f"figures/{svg.name}", str(executed_root), config["site_dir"],
+                                config["use_directory_urls"]))
         for file in files:
             if file.src_uri.endswith(".py") and Path(file.src_uri).match(self.config["notebooks"]):
                 src_uri = file.src_uri[:-3] + ".ipynb"
@@ -152,12 +162,23 @@ class LrmathPlugin(BasePlugin):
             return markdown
         raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         path = self._relative(page.file.abs_src_path)
+        offset = raw.count("\n") - markdown.count("\n")  # lines taken by front matter
+        try:
+            # figures and quizzes are checked here (errors name the page's lines) and
+            # placed after the derivations, which are proven on the page as written
+            figures.place_figures(markdown, page.file.src_uri, first_line=offset + 1)
+            has_quiz = quizzes.check_quizzes(markdown, path, first_line=offset + 1)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        # every page is checked: its derivations, and its display math outside them
         padded = _padded(raw, markdown)
         checked = self._checked(padded, path)
         if checked.failures:
             raise PluginError("derivation check failed:\n" + "\n".join(checked.messages()))
         self._unchecked[path] = [d for d in checked.displays if d.reason is not None]
-        return render_page(checked, padded)
+        markdown = render_page(checked, padded)
+        markdown = figures.place_figures(markdown, page.file.src_uri)
+        return quizzes.place_quizzes(markdown, page.file.src_uri) if has_quiz else markdown
 
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
@@ -168,6 +189,10 @@ class LrmathPlugin(BasePlugin):
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
         html = MARK.sub(_unchecked_badge, html)
+        try:
+            html = exercises.fold_explanations(html, "docs/" + page.file.src_uri)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
         # The numbered steps of derivation blocks carry ids (eq-<label>) that MkDocs does
         # not see, since superfences places their HTML after its anchor scan: register
         # them, so that another page may link to a step and a wrong link fails the build.
@@ -178,6 +203,12 @@ class LrmathPlugin(BasePlugin):
         # prose and the code, not printed numbers.
         html = _SEARCH_NOISE.sub(r"\g<0> data-search-exclude", html)
         if page.file.src_uri.endswith(".ipynb"):
+            where = "docs/" + page.file.src_uri[: -len(".ipynb")] + ".py"
+            try:
+                html = notebooks.describe_page_images(html, notebooks.image_alts(page.file.abs_src_path), where)
+                html = exercises.collapse_solution_cells(html)
+            except ValueError as exc:
+                raise PluginError(f"{where}: {exc}" if where not in str(exc) else str(exc)) from None
             # mkdocs-jupyter (include_source) copies the executed notebook beside the page
             name = Path(page.file.src_uri).name
             html = (

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from html import escape as html_escape
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -109,9 +110,75 @@ def execute(source_path: Path, target: Path, timeout: int = 600) -> Path:
         name = getattr(exc, "ename", "Error")
         value = getattr(exc, "evalue", str(exc))
         raise NotebookError(f"{source_path}:{line}: cell raised {name}: {value}") from None
+    _describe_images(notebook, source_path)
     for cell in notebook.cells:
         cell.metadata.pop("lrmath_line", None)
     nbformat.validate(notebook)
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     stamp.write_text(key)
     return target
+
+
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
+
+
+def _describe_images(notebook, source_path: Path) -> None:
+    """Give every image output the alt text of its cell (``# %% alt="..."``).
+
+    The alt text goes where nbformat readers look for it, the output's metadata
+    (``metadata["image/png"]["alt"]``). A cell that draws an image and has no
+    alt text is an error naming the file and the line of the cell.
+    """
+    for index, cell in enumerate(notebook.cells):
+        outputs = [o for o in cell.get("outputs", []) if any(t in o.get("data", {}) for t in IMAGE_TYPES)]
+        if not outputs:
+            continue
+        alt = str(cell.metadata.get("alt", "")).strip()
+        if not alt:
+            raise NotebookError(
+                f"{source_path}:{_cell_line(notebook, index)}: this cell draws an image but has no "
+                'alt text: describe what it shows in its marker, # %% alt="..."'
+            )
+        for output in outputs:
+            for kind in IMAGE_TYPES:
+                if kind in output["data"]:
+                    output.setdefault("metadata", {}).setdefault(kind, {})["alt"] = alt
+
+
+def image_alts(executed: Path) -> list[str]:
+    """The alt texts of an executed notebook's images, in the order they are shown."""
+    notebook = json.loads(Path(executed).read_text(encoding="utf-8"))
+    alts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            for kind in IMAGE_TYPES:
+                if kind in output.get("data", {}):
+                    alts.append(output.get("metadata", {}).get(kind, {}).get("alt", ""))
+                    break
+    return alts
+
+
+#: what nbconvert writes on an image it has no description for
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def describe_page_images(html: str, alts: list[str], where: str) -> str:
+    """Put ``alts`` (see :func:`image_alts`) on the images of a rendered notebook page.
+
+    mkdocs-jupyter renders with nbconvert's "lab" template, which ignores the alt text
+    in an output's metadata, and nbconvert then marks every image as undescribed. The
+    images appear in the page in the order of the notebook's outputs. A page with a
+    different number of undescribed images is an error naming ``where``.
+
+    >>> describe_page_images('<img src="a.png" ' + NO_ALT + '>', ["A line, rising."], "x")
+    '<img src="a.png" alt="A line, rising.">'
+    """
+    found = html.count(NO_ALT)
+    if found != len(alts):
+        raise ValueError(f"{where}: {len(alts)} images with alt text in the notebook, "
+                         f"{found} undescribed images on its page")
+    pieces = html.split(NO_ALT)
+    out = [pieces[0]]
+    for alt, piece in zip(alts, pieces[1:]):
+        out.append(f'alt="{html_escape(alt, quote=True)}"' + piece)
+    return "".join(out)

@@ -138,6 +138,7 @@ def test_notebook_pages_show_outputs_and_offer_the_executed_notebook(browser, bu
     inspect_math(page, report)
     outputs = page.locator(".jp-OutputArea-output").count()
     images = page.evaluate("[...document.querySelectorAll('.jp-RenderedImage img')].map(i => i.naturalWidth)")
+    alts = page.evaluate("[...document.querySelectorAll('.jp-RenderedImage img')].map(i => i.alt)")
     link = page.locator("a[href$='.ipynb']").first
     href = link.get_attribute("href")
     response = context.request.get(page.url.rsplit("/", 1)[0] + "/" + href if not href.startswith("http") else href)
@@ -152,6 +153,8 @@ def test_notebook_pages_show_outputs_and_offer_the_executed_notebook(browser, bu
     assert executed, "the downloaded notebook has no outputs"
     plots = [o for c in executed for o in c.outputs if "image/png" in o.get("data", {})]
     assert len(images) == len(plots), f"{len(plots)} plots in the notebook, {len(images)} shown on the page"
+    assert all(len(o.metadata["image/png"].get("alt", "")) > 40 for o in plots), "a plot without alt text"
+    assert all(len(a) > 40 and "No description" not in a for a in alts), alts
     source = (ROOT / "docs" / path.rstrip("/")).with_suffix(".py").read_text()
     if "plt.show()" in source:
         assert plots, "the notebook shows plots, but none were saved in its outputs"
@@ -217,7 +220,13 @@ def test_solutions_are_closed_until_opened_and_then_typeset(browser, built_site,
     inspect_math(page, report)
     solutions = page.locator("details.success")
     count = solutions.count()
-    assert count >= text.count("??? success") >= 1
+    # each "find the wrong step" explanation (lr-why) is folded into its solution
+    explained = text.count("??? success lr-why")
+    assert page.locator("details.lr-why").count() == 0
+    folded = page.locator("details.lr-solution > :not(summary):not(.lr-derivation)")
+    assert folded.count() >= explained >= 1
+    assert not any(folded.nth(i).is_visible() for i in range(folded.count()))
+    assert count >= text.count("??? success") - explained >= 1
     for i in range(count):
         solution = solutions.nth(i)
         assert solution.evaluate("d => d.open") is False
@@ -235,4 +244,88 @@ def test_solutions_are_closed_until_opened_and_then_typeset(browser, built_site,
     context.close()
     expected_wrong = sum(line.split("#", 1)[-1].strip().startswith("wrong:") for line in text.splitlines() if " # " in line)
     assert wrong_marks == expected_wrong >= 1 and visible_marks_in_question == 0
+    assert not problems(report), problems(report)
+
+
+FIGURE_PAGES = sorted(p for p in (ROOT / "docs").glob("[0-9][0-9]*-*.md") if "```figure" in p.read_text())
+
+
+@pytest.mark.parametrize("source", FIGURE_PAGES, ids=lambda p: p.stem)
+def test_figures_show_the_palette_s_svg_loaded_and_described(browser, built_site, source):
+    """Each figure: in each palette exactly its own SVG is shown, loaded, with a real alt text."""
+    base, _ = built_site
+    expected = source.read_text().count("```figure")
+    for scheme, suffix in (("light", "#only-light"), ("dark", "#only-dark")):
+        context, page, report = open_page(browser, base + source.stem + "/", scheme)
+        inspect_math(page, report)
+        shown = page.evaluate(
+            """[...document.querySelectorAll('figure.lr-figure img')]
+                 .filter(i => getComputedStyle(i).display !== 'none')
+                 .map(i => [i.getAttribute('src'), i.naturalWidth, i.alt])"""
+        )
+        captions = page.locator("figure.lr-figure figcaption").count()
+        context.close()
+        assert len(shown) == expected >= 1, (scheme, shown)
+        for src, width, alt in shown:
+            assert src.endswith(suffix) and width > 0, (scheme, src, width)
+            assert len(alt) > 80 and "No description" not in alt, alt
+        assert captions == expected
+        assert not problems(report), problems(report)
+
+
+QUIZ_PAGES = sorted(p for p in (ROOT / "docs").glob("[0-9][0-9]*-*.md") if "```quiz" in p.read_text())
+
+
+@pytest.mark.parametrize("source", QUIZ_PAGES, ids=lambda p: p.stem)
+def test_self_tests_hide_the_answer_until_chosen_with_the_keyboard(browser, built_site, source):
+    base, _ = built_site
+    context, page, report = open_page(browser, base + source.stem + "/", "dark")
+    inspect_math(page, report)
+    quizzes = page.locator("fieldset.lr-quiz")
+    count = quizzes.count()
+    assert count == source.read_text().count("```quiz") >= 2
+    for i in range(count):
+        quiz = quizzes.nth(i)
+        assert quiz.locator("legend").inner_text().startswith(f"Self-test {i + 1}.")
+        radios = quiz.locator("input[type=radio]")
+        for k in range(radios.count()):  # every option has a label that names it
+            label = quiz.locator(f"label[for='{radios.nth(k).get_attribute('id')}']")
+            assert label.count() == 1 and label.inner_text().strip()
+        feedback = quiz.locator(".lr-quiz-feedback")
+        assert not any(feedback.nth(k).is_visible() for k in range(feedback.count()))
+        radios.first.focus()
+        page.keyboard.press("ArrowDown")  # the keyboard chooses the second option
+        chosen = [k for k in range(radios.count()) if radios.nth(k).is_checked()]
+        assert chosen == [1]
+        visible = [k for k in range(feedback.count()) if feedback.nth(k).is_visible()]
+        assert visible == [1]
+        status = quiz.locator(".lr-quiz-status")
+        assert status.get_attribute("aria-live") == "polite"
+        # the live region says what the chosen option's feedback says (math as its text)
+        said, shown = status.inner_text().split(), feedback.nth(1).inner_text().split()
+        assert said[0] == shown[0] in ("Right.", "Not") and len(said) > 3
+        assert quiz.locator("mjx-merror").count() == 0
+    context.close()
+    assert not problems(report), problems(report)
+
+
+SOLUTION_NOTEBOOKS = [f"notebooks/{p.stem}/" for p in sorted((ROOT / "docs" / "notebooks").glob("*.py"))
+                      if 'tags=["solution"]' in p.read_text()]
+
+
+@pytest.mark.parametrize("path", SOLUTION_NOTEBOOKS)
+def test_notebook_code_solutions_are_collapsed_until_opened(browser, built_site, path):
+    base, _ = built_site
+    context, page, report = open_page(browser, base + path)
+    solutions = page.locator("details.lr-code-solution")
+    count = solutions.count()
+    closed = [solutions.nth(i).evaluate("d => !d.open") for i in range(count)]
+    code_hidden = [not solutions.nth(i).locator(".jp-InputArea").first.is_visible() for i in range(count)]
+    if count:
+        solutions.first.locator("summary").click()
+    opened_shows_code = count and solutions.first.locator(".jp-InputArea").first.is_visible()
+    context.close()
+    source = (ROOT / "docs" / path.rstrip("/")).with_suffix(".py").read_text()
+    assert count == source.count('tags=["solution"]') >= 1
+    assert all(closed) and all(code_hidden) and opened_shows_code
     assert not problems(report), problems(report)

@@ -39,7 +39,7 @@ def make_project(root: Path, page: str = PAGE, notebook: str | None = None) -> P
         plugins += '  - mkdocs-jupyter:\n      include: ["notebooks/*.ipynb"]\n      execute: false\n'
     (root / "mkdocs.yml").write_text(
         f"site_name: t\nsite_url: http://127.0.0.1/\nnav:\n{nav}plugins:\n{plugins}"
-        "markdown_extensions:\n  - admonition\n  - pymdownx.details\n  - pymdownx.arithmatex:\n      generic: true\n"
+        "markdown_extensions:\n  - admonition\n  - md_in_html\n  - pymdownx.details\n  - pymdownx.arithmatex:\n      generic: true\n"
         "  - pymdownx.superfences:\n      custom_fences:\n        - name: derivation\n          class: lr-derivation\n"
         "          format: !!python/name:lrmath.checker.rendering.superfences_format\n"
     )
@@ -171,6 +171,83 @@ def test_an_unmarked_display_in_a_notebook_fails_the_build_at_its_line(tmp_path)
     result = build(root)
     assert result.returncode != 0
     assert "docs/notebooks/nb.py:4: this displayed `=` is proven by nobody" in result.stderr, result.stderr
+
+
+WRONG_STEP = textwrap.dedent(
+    r"""
+    # Page
+
+    1. Find the wrong step.
+
+        ```derivation
+        where z \in \mathbb{R}
+        2z + z = 4z   # wrong: two and one make three
+        ```
+
+        ??? success lr-why "Why it goes wrong"
+
+            Two plus one is three, not four.
+    """
+).lstrip()
+
+
+def test_a_wrong_step_explanation_is_folded_into_its_collapsed_solution(tmp_path):
+    root = make_project(tmp_path, WRONG_STEP)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    solution = html[html.index('<details class="success lr-solution">'):]
+    solution = solution[: solution.index("</li>")]
+    assert "lr-mark--wrong" in solution and "Two plus one is three" in solution
+    assert solution.rstrip().endswith("</details>") and "lr-why" not in html
+
+
+def test_an_explanation_with_no_exercise_before_it_fails_the_build(tmp_path):
+    page = WRONG_STEP.replace("# wrong: two and one make three", "").replace("4z", "3z")
+    root = make_project(tmp_path, page)
+    result = build(root)
+    assert result.returncode != 0
+    assert 'docs/index.md: an "lr-why" explanation (Why it goes wrong)' in result.stderr, result.stderr
+
+
+def test_a_figure_block_shows_both_palettes_svgs_with_alt_text(tmp_path):
+    page = "# T\n\nText.\n\n```figure\nsigmoid\nThe sigmoid.\n```\n"
+    root = make_project(tmp_path, page)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    assert 'src="figures/sigmoid.svg#only-light"' in html and 'src="figures/sigmoid-dark.svg#only-dark"' in html
+    assert html.count('alt="The sigmoid and its derivative') == 2 and "<figcaption>The sigmoid.</figcaption>" in html
+    for name in ("sigmoid.svg", "sigmoid-dark.svg"):
+        svg = (root / "site" / "figures" / name).read_text()
+        assert "<svg" in svg and "href=\"http" not in svg and "@import" not in svg
+
+
+@pytest.mark.parametrize(
+    "block, words",
+    [
+        ("```figure\nno-such-figure\n```", "docs/index.md:5: unknown figure 'no-such-figure'"),
+        ("```quiz\nWhich?\n- [ ] a :: no\n- [ ] b :: no\n```", "docs/index.md:5: a quiz needs exactly one right option"),
+        ("```quiz\nWhich?\n- [x] a\n- [ ] b :: no\n```", "docs/index.md:5: option 1 must read"),
+    ],
+)
+def test_a_bad_figure_or_quiz_block_fails_the_build_with_page_and_line(tmp_path, block, words):
+    root = make_project(tmp_path, "# T\n\nText.\n\n" + block + "\n")
+    result = build(root)
+    assert result.returncode != 0
+    assert words in result.stderr, result.stderr
+
+
+def test_a_quiz_block_becomes_labelled_radio_buttons(tmp_path):
+    page = "# T\n\n```quiz\nIs \\(1 > 0\\)?\n- [x] Yes :: Right.\n- [ ] No :: One is positive.\n```\n"
+    root = make_project(tmp_path, page)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "site" / "index.html").read_text()
+    assert html.count('type="radio" name="quiz-index-1"') == 2
+    assert '<label for="quiz-index-1-1"><span class="lr-quiz-key">A.</span> Yes</label>' in html
+    assert '<span class="arithmatex">\\(1 &gt; 0\\)</span>' in html
+    assert html.count("data-search-exclude><strong>") == 2  # the answers are not searchable
 
 
 def test_a_line_over_the_time_limit_fails_the_build_at_its_line(tmp_path):
