@@ -32,6 +32,7 @@ What it does, event by event:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -41,7 +42,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from lrmath.site import notebooks
+from mkdocs.utils import get_relative_url
+
+from lrmath.site import notebooks, search
 from lrmath.checker.page import find_blocks
 from lrmath.checker.cache import check_page_cached
 from lrmath.checker.reading import ReadError
@@ -111,27 +114,79 @@ class LrmathPlugin(BasePlugin):
             raise PluginError(f"{path}:{exc.column}: {exc.message}") from None
         return check_page_cached(markdown, path, self._cache_dir)
 
-    # -- notebook pages --------------------------------------------------------
+    # -- notebook pages, page descriptions, search ------------------------------
+    def on_pre_build(self, config):
+        self._stylesheets: dict[str, str] = {}
+        self._downloads: list[tuple[str, str]] = []  # (page URL, download path in site_dir)
+
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
-        # Keep cell outputs, prompts, the copy button's duplicate of each cell and the
-        # "how it was proven" dumps out of the search index, so that searching finds the
-        # prose and the code, not printed numbers.
-        html = _SEARCH_NOISE.sub(r"\g<0> data-search-exclude", html)
+        # Keep code blocks, cell outputs, prompts, the copy button's duplicate of each cell
+        # and the "how it was proven" dumps out of the search index: searching finds prose.
+        html = search.mark_excluded(html)
+        if not (page.meta or {}).get("description"):
+            description = page_description(html)
+            if description:
+                page.meta["description"] = description
         if page.file.src_uri.endswith(".ipynb"):
+            # JupyterLab's CSS, inline in every notebook page, is served once as a stylesheet
+            folder = get_relative_url(NOTEBOOK_CSS_DIR + "/", page.url)
+            html, sheets = notebooks.split_styles(html, folder.rstrip("/") + "/")
+            self._stylesheets.update(sheets)
             # mkdocs-jupyter (include_source) copies the executed notebook beside the page
             name = Path(page.file.src_uri).name
+            self._downloads.append((page.url, Path(page.file.dest_uri).parent.as_posix() + "/" + name))
             html = (
                 f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
-        return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
+        return html
+
+    def on_post_build(self, config):
+        site_dir = Path(config["site_dir"])
+        css_dir = site_dir / NOTEBOOK_CSS_DIR
+        css_dir.mkdir(parents=True, exist_ok=True)
+        for name, css in self._stylesheets.items():
+            (css_dir / name).write_text(css, encoding="utf-8")
+        # Downloaded notebooks live in the reader's folder: their links point to the site.
+        site_url = config["site_url"] or ""
+        for page_url, download in self._downloads:
+            path = site_dir / download
+            if path.exists():
+                path.write_text(notebooks.absolute_links(path.read_text(encoding="utf-8"), site_url + page_url), encoding="utf-8")
+        index_path = site_dir / "search" / "search_index.json"
+        if index_path.exists():
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+            for doc in index.get("docs", []):
+                doc["text"] = search.clean_text(doc.get("text", ""))
+                doc["title"] = search.clean_text(doc.get("title", "")) or doc.get("title", "")
+            index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-# Material's search parser compares elements by tag name only, so an excluded <div>
-# stops being excluded at the first nested </div>. Mark the innermost elements instead:
-# the output <div>s of text (which hold one <pre>), prompts, the copy button's text.
-_SEARCH_NOISE = re.compile(
-    r'<(?:div|span) class="(?:[^"]* )?'
-    r'(?:jp-OutputArea-output|jp-InputPrompt|jp-OutputPrompt|clipboard-copy-txt|notice)(?: [^"]*)?"'
-)
+NOTEBOOK_CSS_DIR = "assets/stylesheets/notebooks"
+
+_FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_description(html: str, limit: int = 160) -> str:
+    r"""A page's meta description: its first paragraph of prose (40 characters or more),
+    without math, cut at a word.
+
+    >>> page_description('<h1>T</h1><p>Short.</p><p>The <em>slope</em> \\(s\\) of a sigmoid, in a longer sentence.</p>')
+    'The slope of a sigmoid, in a longer sentence.'
+    >>> len(page_description("<p>" + "word " * 100 + "</p>")) <= 160
+    True
+    """
+    import html as html_lib
+
+    for match in _FIRST_PARAGRAPH.finditer(html):
+        if "data-search-exclude" in match.group(0)[:80]:
+            continue
+        text = search.clean_text(html_lib.unescape(_TAG.sub("", match.group(1))))
+        text = re.sub(r"\s+([.,;:])", r"\1", text)
+        if len(text) >= 40:
+            if len(text) > limit:
+                text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+            return text
+    return ""

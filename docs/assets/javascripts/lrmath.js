@@ -1,0 +1,38 @@
+// Boxes that scroll sideways (wide derivations, code, printed tables, notebook math) can be
+// reached and scrolled with the keyboard, and a wide derivation says that it scrolls.
+(() => {
+  const SCROLLERS = ".lr-derivation, .md-typeset pre, .jp-RenderedText pre, .jupyter-wrapper mjx-container[display='true']";
+  const mark = () => {
+    for (const box of document.querySelectorAll(SCROLLERS)) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      const hint = box.nextElementSibling && box.nextElementSibling.classList.contains("lr-scroll-hint")
+        ? box.nextElementSibling : null;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.lrScrolls = "";
+        if (box.matches(".lr-derivation")) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", "Derivation (scrolls sideways)");
+        }
+      } else if (!scrolls && box.dataset.lrScrolls !== undefined) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.lrScrolls;
+      }
+      if (box.matches(".lr-derivation")) {
+        if (scrolls && !hint) {
+          const note = document.createElement("span");
+          note.className = "lr-scroll-hint";
+          note.setAttribute("aria-hidden", "true");
+          note.textContent = "Wider than the screen: scroll sideways to see it all \u2192";
+          box.after(note);
+        } else if (!scrolls && hint) hint.remove();
+      }
+    }
+  };
+  let pending = null;
+  const later = () => { clearTimeout(pending); pending = setTimeout(mark, 150); };
+  window.addEventListener("resize", later);
+  window.lrmathMarkScrollers = mark;  // MathJax calls it once the math of a page is typeset
+  if (window.document$) document$.subscribe(later);
+  else document.addEventListener("DOMContentLoaded", later);
+})();
