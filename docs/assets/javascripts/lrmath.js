@@ -29,10 +29,19 @@
       }
     }
   };
+  // Typesetting changes the height of everything above an anchor: once the math of a page
+  // is in place, scroll (again) to the equation or section the address names.
+  let shown = null;
+  const showTarget = () => {
+    if (!location.hash || shown === location.href) return;
+    shown = location.href;
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView();
+  };
   let pending = null;
   const later = () => { clearTimeout(pending); pending = setTimeout(mark, 150); };
   window.addEventListener("resize", later);
-  window.lrmathMarkScrollers = mark;  // MathJax calls it once the math of a page is typeset
+  window.lrmathMarkScrollers = () => { mark(); showTarget(); };  // MathJax calls it once the math is typeset
   if (window.document$) document$.subscribe(later);
   else document.addEventListener("DOMContentLoaded", later);
 })();
