@@ -38,6 +38,14 @@
     const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.scrollIntoView();
   };
+  // Material's search dialog and page-loading bar carry roles without names.
+  const nameMaterialWidgets = () => {
+    const names = { ".md-search[role=dialog]": "Search", ".md-progress[role=progressbar]": "Loading the page" };
+    for (const [selector, name] of Object.entries(names))
+      for (const e of document.querySelectorAll(selector)) if (!e.hasAttribute("aria-label")) e.setAttribute("aria-label", name);
+  };
+  nameMaterialWidgets();
+  new MutationObserver(nameMaterialWidgets).observe(document.body, { childList: true });
   let pending = null;
   const later = () => { clearTimeout(pending); pending = setTimeout(mark, 150); };
   window.addEventListener("resize", later);
