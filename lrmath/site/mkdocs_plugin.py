@@ -39,7 +39,7 @@ from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from mkdocs.utils import get_relative_url
@@ -142,6 +142,7 @@ class LrmathPlugin(BasePlugin):
             )
         return html
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
         site_dir = Path(config["site_dir"])
         css_dir = site_dir / NOTEBOOK_CSS_DIR

@@ -75,6 +75,8 @@ def test_every_page_and_the_404_page_are_styled_and_whole_under_the_subpath(brow
         styled = page.evaluate("getComputedStyle(document.querySelector('.md-header')).position")
         page.close()
         found = problems(report) + failed
+        if path == "no-such-page/":  # the browser logs the page's own 404 status, which is right
+            found = [f for f in found if "status of 404" not in f]
         if styled not in ("sticky", "fixed"):
             found.append(f"the header is not styled (position {styled!r}): stylesheets missing")
         if path == "no-such-page/" and response.status != 404:
@@ -93,8 +95,8 @@ def test_search_works_under_the_subpath(browser, built_site):
     report = PageReport(base)
     watch(page, report)
     page.goto(base + "04-bce-gradient/", wait_until="load")
-    page.locator("label.md-search__icon, label[for=__search]").first.click()
-    page.locator("input.md-search__input").fill("Newton")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Newton", delay=30)  # typed: the search listens to key events
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     items = page.locator(".md-search-result__item")
     first_link = items.first.locator("a").first.get_attribute("href")
@@ -102,7 +104,7 @@ def test_search_works_under_the_subpath(browser, built_site):
     context.close()
     assert items.count() >= 2
     assert first_link.startswith(base) or not first_link.startswith(("/", "http")), first_link
-    assert "¶" not in preview and "\\(" not in preview and "$$" not in preview, preview[:500]
+    assert "¶" not in preview and "\\(" not in preview and "$" not in preview, preview[:500]
     assert not problems(report), problems(report)
 
 
@@ -110,7 +112,8 @@ def test_search_index_holds_no_code_tex_or_permalink_signs(built_site):
     _, site_dir = built_site
     index = json.loads((site_dir / "search" / "search_index.json").read_text())
     text = html_lib.unescape(" ".join(d["text"] + " " + d["title"] for d in index["docs"]))
-    assert "¶" not in text and "\\(" not in text and "\\frac" not in text and "$$" not in text
+    assert "¶" not in text and "\\(" not in text and "$$" not in text  # (\\frac in inline code is fine)
+    assert not re.search(r"\$[a-z\\][^$ ]*\$", text), re.search(r".{40}\$[a-z\\][^$ ]*\$.{40}", text)
     code = []
     for page in site_dir.rglob("index.html"):
         for block in re.findall(r"<pre[^>]*>(.*?)</pre>", page.read_text(), re.S):
