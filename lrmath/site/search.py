@@ -9,8 +9,8 @@ out earlier, by marking them ``data-search-exclude`` (see ``mark_excluded``).
 'The slope is here'
 >>> clean_text(r"Display: \\[ a = b \\] and $$ c $$ end")
 'Display: and end'
->>> clean_text("a Newton step costs $d/4$ gradient steps")
-'a Newton step costs gradient steps'
+>>> clean_text("a Newton step costs $d/4$ gradient steps, error $10^{-16}$.")
+'a Newton step costs gradient steps, error .'
 >>> clean_text("costs $5 and $6 (not math)")
 'costs $5 and $6 (not math)'
 """
@@ -23,7 +23,7 @@ _TEX = re.compile(
     r"\\\(.*?\\\)"  # \( inline \)
     r"|\\\[.*?\\\]"  # \[ display \]
     r"|\$\$.+?\$\$"  # $$ display $$
-    r"|(?<![\w$])\$(?=[^\s\d$])[^$]*?[^\s$]\$(?![\w$])",  # $inline$ (not "$5 and $6")
+    r"|(?<![\w$])\$(?=[^\s$])[^$]*?[^\s$]\$(?![\w$])",  # $inline$ (not "$5 and $6")
     re.DOTALL,
 )
 _SPACE = re.compile(r"\s{2,}")

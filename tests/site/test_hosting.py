@@ -99,10 +99,11 @@ def test_search_works_under_the_subpath(browser, built_site):
     page.keyboard.type("Newton", delay=30)  # typed: the search listens to key events
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     items = page.locator(".md-search-result__item")
+    count = items.count()
     first_link = items.first.locator("a").first.get_attribute("href")
     preview = page.locator(".md-search-result").inner_text()
     context.close()
-    assert items.count() >= 2
+    assert count >= 2
     assert first_link.startswith(base) or not first_link.startswith(("/", "http")), first_link
     assert "¶" not in preview and "\\(" not in preview and "$" not in preview, preview[:500]
     assert not problems(report), problems(report)
