@@ -257,6 +257,7 @@ class _PageChecker:
 
     def block(self, block: Block) -> None:
         self.previous = None
+        self.nt.begin_block()
         if not any(text.strip() for _, text in block.lines):
             self.fail(block.start, "this derivation block is empty")
         for line, raw in block.lines:
@@ -368,6 +369,13 @@ class _PageChecker:
                 break
             if tokens[pos].text != ")" or tokens[pos + 1].kind != "end":
                 raise ReadError(f"cannot read the left side `{target}` of the definition")
+            for p in params:
+                if p in nt.names and nt.names[p].kind in ("vector", "matrix"):
+                    raise ReadError(
+                        f"`{name}({p})`: a function of a vector or matrix is not read (it would be applied entry by "
+                        f"entry): define its value as a name instead, e.g. `define {name} = ...`, and differentiate "
+                        r"it with \nabla"
+                    )
             bound = {p: (nt.names[p].value if p in nt.names and nt.names[p].kind == "scalar" else sp.Symbol(p, real=True)) for p in params}
             body = read(body_tex, nt, bound)
             func = nt.define_function(name, params)

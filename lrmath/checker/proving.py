@@ -488,12 +488,25 @@ def _zero(diff, nt: Notation) -> str | None:
             return "log rules (valid: every log argument is positive), then simplify = 0"
     if _simplifies_to_zero(diff):
         return "simplify(lhs - rhs) = 0"
+    if diff.has(sp.tanh) and _cheap_zero(sp.cancel(sp.together(diff.rewrite(sp.exp))), nt):
+        return "tanh written with exponentials, then cancel = 0"
+    if diff.has(sp.Abs, sp.Max, sp.Min) and not diff.has(sp.Derivative, sp.Subs, sp.Limit, sp.sign, sp.Heaviside):
+        if _simplifies_to_zero(diff.rewrite(sp.Piecewise)):
+            return "|x| and max written case by case (as piecewise expressions), then simplify = 0"
     return None
 
 
 def _cases(diff, nt: Notation) -> str | None:
     """For labels declared in {0, 1}: prove the step for each value."""
     finite = {s: v for s, v in nt.finite_symbols().items() if s in diff.free_symbols}
+    if not diff.has(sp.Sum, sp.Product):  # entries y_i of a label y (no sum binds their index)
+        labels = {str(s): v for s, v in nt.finite_symbols().items()}
+        # entries of a declared vector or matrix are not the label's entries, even if they share its letter
+        arrays = {str(d.value) for d in nt.names.values() if d.kind in ("vector", "matrix")}
+        for entry in diff.atoms(sp.Indexed):
+            a = entry.base.label.assumptions0
+            if str(entry.base) in labels and str(entry.base) not in arrays and a.get("integer") and a.get("nonnegative"):
+                finite[entry] = labels[str(entry.base)]
     if not finite or len(finite) > 3:
         return None
     names = list(finite)
@@ -538,7 +551,7 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
     worst, worst_point = 0.0, None
     for _ in range(trials):
         point = {s: _SIZES[i % len(_SIZES)] for i, s in enumerate(sizes)}
-        exprs = [e.xreplace(point) for e in (full_l, full_r)]
+        exprs = [sp.sympify(e.xreplace(point)) for e in (full_l, full_r)]
         ranges = {k: (lo.xreplace(point), hi.xreplace(point)) for k, (lo, hi) in nt.index_ranges().items()}
         for k, (lo, hi) in ranges.items():
             if k in exprs[0].free_symbols or k in exprs[1].free_symbols:

@@ -34,6 +34,18 @@ What cannot be read is an error, with the column:
 Traceback (most recent call last):
 ...
 lrmath.checker.reading.ReadError: column 1: `q` is not declared (declare it in a `where` line, e.g. `where q \in \mathbb{R}`)
+
+So is whatever TeX would show differently from what would be read, or a careful reader
+could read two ways; the message says how to write it:
+
+>>> read(r"\log 2z", notation)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+lrmath.checker.reading.ReadError: column 1: `\log` without brackets reads two ways ...: write \log(...) around its argument
+>>> read(r"z_12", notation)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+lrmath.checker.reading.ReadError: column 3: TeX subscripts only the first digit of `12` ...: write _{12}
 """
 
 from __future__ import annotations
@@ -68,42 +80,114 @@ class Token:
     kind: str  # "cmd", "num", "letter", "sym", "end"
     text: str
     column: int
+    #: for a delimiter written with \left or \right: the number of its \left ... \right pair
+    pair: int = 0
+    #: the sizing command in front of a delimiter (\left, \right, \big, ...), if any
+    size: str = ""
 
 
 _TOKEN = re.compile(
-    r"(?P<space>\s+)"
+    r"(?P<space>[ \t\r\n]+)"
     r"|(?P<cmd>\\(?:[A-Za-z]+|[,;:! {}|]))"
-    r"|(?P<num>\d+(?:\.\d+)?)"
+    r"|(?P<num>[0-9]+(?:\.[0-9]+)?)"
     r"|(?P<letter>[A-Za-z])"
-    r"|(?P<sym>[{}()\[\]^_+\-*/=',|<>.])"
+    r"|(?P<sym>[{}()\[\]^_+\-*/=',|<>.])",
+    re.ASCII,
 )
 
-#: Commands that only change spacing or delimiter size: they are skipped.
-_IGNORED = {
-    r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\left", r"\right",
-    r"\big", r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr",
-    r"\biggl", r"\biggr", r"\displaystyle",
+#: Commands that only change spacing: they are skipped.
+_IGNORED = {r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\displaystyle"}
+
+#: Commands that size the delimiter after them. \left and \right also pair up (TeX
+#: requires it); the others only change the size.
+_SIZERS = {
+    r"\left", r"\right", r"\big", r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr",
+    r"\biggl", r"\biggr", r"\Biggl", r"\Biggr",
 }
+_DELIMITERS = {"(", ")", "[", "]", "|", r"\{", r"\}", r"\lvert", r"\rvert", r"\lVert", r"\rVert", r"\|", "."}
 
 
 def tokenize(text: str) -> list[Token]:
-    r"""Split LaTeX into tokens; spacing commands and ``\left``/``\right`` are dropped.
+    r"""Split LaTeX into tokens; spacing commands are dropped.
 
-    >>> [t.text for t in tokenize(r"\left(1 + x_{i}\right)")]
-    ['(', '1', '+', 'x', '_', '{', 'i', '}', ')', '']
+    ``\left(`` and ``\right)`` become the delimiters they size, numbered as a pair, so that
+    the reader can check that each ``\left`` is closed by its own ``\right``:
+
+    >>> [(t.text, t.pair) for t in tokenize(r"\left(1 + x_{i}\right)")]
+    [('(', 1), ('1', 0), ('+', 0), ('x', 0), ('_', 0), ('{', 0), ('i', 0), ('}', 0), (')', 1), ('', 0)]
+
+    What TeX itself would reject is an error here too:
+
+    >>> tokenize(r"\left(1 + x")
+    Traceback (most recent call last):
+    ...
+    lrmath.checker.reading.ReadError: column 1: `\left(` is never closed by a `\right` (TeX stops with "Missing \right"): add `\right)`
     """
     tokens, pos = [], 0
+    open_pairs: list[tuple[int, Token]] = []
+    pairs = 0
+    sizer = None
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match:
-            raise ReadError(f"unexpected character {text[pos]!r}", pos + 1)
+            char = text[pos]
+            if not char.isascii():
+                hint = (
+                    "; write the digits 0-9" if char.isdigit() or char.isnumeric()
+                    else "; write the minus sign as -" if char in "\u2212\u2013\u2014"
+                    else "; write it as a LaTeX command" if char.isalpha()
+                    else ""
+                )
+                raise ReadError(f"the character {char!r} (U+{ord(char):04X}) is not ASCII LaTeX{hint}", pos + 1)
+            raise ReadError(f"unexpected character {char!r}", pos + 1)
         kind = match.lastgroup
         value = match.group()
-        if kind != "space" and value not in _IGNORED:
-            tokens.append(Token(kind, value, pos + 1))
         pos = match.end()
+        if kind == "space" or value in _IGNORED:
+            continue
+        if sizer is not None:
+            size_tok = sizer
+            sizer = None
+            if value not in _DELIMITERS:
+                raise ReadError(
+                    f"`{size_tok.text}` must be followed by a delimiter such as ( ) [ ] |, not `{value}` (TeX: Missing delimiter)",
+                    size_tok.column,
+                )
+            if value == ".":
+                raise ReadError(f"`{size_tok.text}.` (an invisible delimiter) is not read: use visible brackets", size_tok.column)
+            pair = 0
+            if size_tok.text == r"\left":
+                pairs += 1
+                pair = pairs
+                tok = Token(kind, value, size_tok.column, pair, size_tok.text)
+                open_pairs.append((pair, tok))
+                tokens.append(tok)
+                continue
+            if size_tok.text == r"\right":
+                if not open_pairs:
+                    raise ReadError(
+                        f"`\\right{value}` has no `\\left` before it (TeX stops with \"Extra \\right\")", size_tok.column
+                    )
+                pair = open_pairs.pop()[0]
+            tokens.append(Token(kind, value, size_tok.column, pair, size_tok.text))
+            continue
+        if value in _SIZERS:
+            sizer = Token(kind, value, pos - len(value) + 1)
+            continue
+        tokens.append(Token(kind, value, pos - len(value) + 1))
+    if sizer is not None:
+        raise ReadError(f"`{sizer.text}` at the end needs a delimiter after it", sizer.column)
+    if open_pairs:
+        tok = open_pairs[-1][1]
+        raise ReadError(
+            f"`\\left{tok.text}` is never closed by a `\\right` (TeX stops with \"Missing \\right\"): add `\\right{_CLOSING.get(tok.text, tok.text)}`",
+            tok.column,
+        )
     tokens.append(Token("end", "", len(text) + 1))
     return tokens
+
+
+_CLOSING = {"(": ")", "[": "]", r"\{": r"\}", r"\lvert": r"\rvert", r"\lVert": r"\rVert", "|": "|"}
 
 
 # --------------------------------------------------------------------------------------
@@ -156,6 +240,9 @@ class Declared:
     shape: tuple | None = None
     arity: int = 0
     index_range: tuple | None = None
+    #: the declaration as read (domain and sizes), and the block it was made in
+    spec: tuple = ()
+    block: int = 0
 
 
 _DOMAIN_ASSUMPTIONS = {
@@ -168,6 +255,24 @@ _DOMAIN_ASSUMPTIONS = {
     "natural": {"integer": True, "positive": True},
     "negative": {"negative": True},
 }
+
+
+def _describe(spec: tuple) -> str:
+    """A declaration's domain, in words, for messages."""
+    words = {
+        "real": "a real number", "positive": "a positive real", "nonnegative": "a real that is not negative",
+        "negative": "a negative real", "probability": "a probability in (0, 1)", "binary": "a label in {0, 1}",
+        "natural": "a positive integer",
+    }
+    if spec[0] in words:
+        return words[spec[0]]
+    if spec[0] == "index":
+        return f"an index in 1..{spec[1]}"
+    if spec[0] in ("vector", "onehot"):
+        return f"a vector of length {spec[1]}"
+    if spec[0] == "matrix":
+        return f"a {spec[1]} x {spec[2]} matrix"
+    return spec[0]
 
 
 def _name_of(tokens: list[Token], pos: int) -> tuple[str, int]:
@@ -245,6 +350,12 @@ class Notation:
     #: IndexedBase -> (pattern indices, body) for definitions such as \hat{y}_i = \sigma(z_i)
     indexed_definitions: dict = field(default_factory=dict)
     _dummy_count: int = 0
+    #: the number of the derivation block being read (see :meth:`begin_block`)
+    block: int = 0
+
+    def begin_block(self) -> None:
+        """A new derivation block starts: an index letter may be declared again with a new range."""
+        self.block += 1
 
     # -- declarations ------------------------------------------------------------------
     def declare(self, text: str) -> None:
@@ -273,9 +384,23 @@ class Notation:
                 r"a declaration reads `name \in domain`, `name > 0`, `name \geq 0` or `name < 0`", rel.column
             )
         for name, column in names:
-            if name in self.names:
-                raise ReadError(f"`{name}` is already declared", column)
+            old = self.names.get(name)
+            if old is not None:
+                if old.spec == kind:
+                    continue  # the same declaration again: nothing changes
+                if old.kind == "index" and kind[0] == "index" and old.block < self.block:
+                    self._add(name, kind, column)  # an index letter reused in a later block, with a new range
+                    self.names[name].spec, self.names[name].block = kind, self.block
+                    continue
+                raise ReadError(
+                    f"`{name}` is already declared" + (f" as {_describe(old.spec)}" if old.spec else "")
+                    + " and cannot be declared again differently"
+                    + (" (an index letter may get a new range in a later block)" if old.kind == "index" else ""),
+                    column,
+                )
             self._add(name, kind, column)
+            self.names[name].spec = kind
+            self.names[name].block = self.block
 
     def _domain(self, text: str, column: int) -> tuple:
         compact = re.sub(r"\s+|\\[,;!]|\\left|\\right", "", text)
@@ -361,6 +486,20 @@ class Notation:
         self.names[name] = Declared("function", func, "function", arity=len(params))
         return func
 
+    def sum_index(self, name: str, lower: sp.Expr, upper: sp.Expr) -> sp.Symbol:
+        """The index of a sum whose bounds declare it: an integer, positive when the sum starts at 1 or more."""
+        assumptions = {"integer": True}
+        if lower.is_Integer and lower > 0:
+            assumptions["positive"] = True
+        elif lower.is_Integer and lower == 0:
+            assumptions["nonnegative"] = True
+        symbol = sp.Symbol(name, **assumptions)
+        key = f"_sum_{name}_{lower}_{upper}"
+        ranges = self.index_ranges()
+        if symbol not in ranges:
+            self.names[key] = Declared("index", symbol, "index", index_range=(lower, upper))
+        return symbol
+
     def fresh_index(self, upper: sp.Expr) -> sp.Symbol:
         """A new index symbol running from 1 to ``upper`` (for sums and components)."""
         self._dummy_count += 1
@@ -391,7 +530,8 @@ class Notation:
 # The parser
 # --------------------------------------------------------------------------------------
 
-_FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp}
+_DOTS = (r"\dots", r"\cdots", r"\ldots")
+_FUNCTIONS = {r"\log": sp.log, r"\ln": sp.log, r"\exp": sp.exp, r"\tanh": sp.tanh}
 
 
 class _Parser:
@@ -413,6 +553,26 @@ class _Parser:
 
     def error(self, message: str, token: Token | None = None) -> ReadError:
         return ReadError(message, (token or self.tok).column)
+
+    def close(self, opener: Token, text: str) -> Token:
+        r"""Consume ``text``, which closes ``opener``: a ``\left`` only by its own ``\right``."""
+        tok = self.expect(text)
+        if tok.pair != opener.pair:
+            if opener.pair:
+                raise self.error(
+                    f"`\\left{opener.text}` is closed by a plain `{tok.text}`: TeX pairs it with a later "
+                    f"`\\right`, so the brackets on the page do not match what was read; close it with `\\right{tok.text}`",
+                    opener,
+                )
+            raise self.error(
+                f"`\\right{tok.text}` closes a plain `{opener.text}`: write `\\left{opener.text}` ... `\\right{tok.text}` or neither",
+                tok,
+            )
+        return tok
+
+    def adjacent(self, first: Token, second: Token) -> bool:
+        """Whether ``second`` follows ``first`` with no space between them."""
+        return second.column == first.column + len(first.text)
 
     def expect(self, text: str) -> Token:
         if self.tok.text != text:
@@ -438,18 +598,70 @@ class _Parser:
 
     def expr(self):
         sign = 1
+        start = self.tok
         if self.tok.text in "+-" and self.tok.kind == "sym":
             sign = -1 if self.tok.text == "-" else 1
             self.pos += 1
         value = self.term()
         if sign < 0:
             value = _neg(value)
+        terms = [value]  # the terms so far, while they may still be the start of `a_1 + ... + a_d`
         while self.tok.kind == "sym" and self.tok.text in "+-":
             op = self.tok.text
             self.pos += 1
+            if self.tok.text in _DOTS:
+                value = self.ellipsis(terms if terms is not None else [], op, start)
+                terms = None
+                continue
             rhs = self.term()
             value = _add(value, _neg(rhs) if op == "-" else rhs, self)
+            if terms is not None:
+                terms.append(_neg(rhs) if op == "-" else rhs)
         return value
+
+    def ellipsis(self, terms: list, op: str, start: Token):
+        r"""``x_1 w_1 + \dots + x_d w_d``: a sum, when the first and last terms show the pattern.
+
+        The first term must have index 1 where the last has a size (``d``), and be the
+        last term with that size replaced by 1; a second term before the dots must be the
+        pattern at 2. Anything else is refused: the dots would be a guess.
+        """
+        dots = self.tok
+        fix = r"write the sum as \sum_{j=1}^{d} ..."
+        if op != "+" or len(terms) not in (1, 2) or self.peek().text != "+":
+            raise self.error(r"`\dots` is read only in `a_1 + \dots + a_d` at the start of a sum: " + fix, dots)
+        self.pos += 2
+        last_tok = self.tok
+        last = self.term()
+        if any(isinstance(t, (Vec, Mat)) for t in [*terms, last]):
+            raise self.error(r"`\dots` between vectors is not read: " + fix, dots)
+        sizes = {
+            i for e in last.atoms(sp.Indexed) for i in e.indices
+            if isinstance(i, sp.Symbol) and any(d.value == i and d.domain == "natural" for d in self.nt.names.values())
+        }
+        if len(sizes) != 1:
+            raise self.error(
+                r"the last term after `\dots` must have entries indexed by one size, as in x_d w_d: " + fix, last_tok
+            )
+        (size,) = sizes
+        k = self.nt.fresh_index(size)
+
+        def at(expr, old, new):
+            return expr.replace(
+                lambda e: isinstance(e, sp.Indexed) and old in e.indices,
+                lambda e: e.base[tuple(new if i == old else i for i in e.indices)],
+            )
+
+        pattern = at(last, size, k)
+        if size in pattern.free_symbols or at(terms[0], sp.Integer(1), k) != pattern or pattern == last:
+            raise self.error(
+                r"the terms around `\dots` do not show one pattern (the first term must be the last one at "
+                f"index 1, with {size} only in subscripts): " + fix,
+                dots,
+            )
+        if len(terms) == 2 and sp.expand(terms[1] - pattern.xreplace({k: 2})) != 0:
+            raise self.error(r"the second term is not the pattern at index 2: " + fix, dots)
+        return sp.Sum(pattern, (k, 1, size))
 
     def signed_term(self):
         """The operand of a sum, product or limit: one term, with an optional sign."""
@@ -460,11 +672,17 @@ class _Parser:
             return _neg(value) if negative else value
         return self.term()
 
+    def continues_product(self) -> bool:
+        """Whether a further factor follows (by juxtaposition, ``\\cdot``, ``\\times``, ``*`` or ``/``)."""
+        return self.tok.text in (r"\cdot", r"\times", "*", "/") or self.starts_factor()
+
     def starts_factor(self) -> bool:
         tok = self.tok
         if tok.kind in ("letter", "num"):
             return True
         if tok.kind == "sym":
+            if tok.text == "|":  # an absolute value starts, unless a bar closes the one we are in
+                return not getattr(self, "_in_bars", False)
             return tok.text in "([{"
         if tok.kind == "cmd":
             return tok.text not in (r"\cdot", r"\times", r"\to", r"\in", r"\right", r"\}", r"\rvert", r"\rVert")
@@ -483,6 +701,12 @@ class _Parser:
                 if isinstance(rhs, (Vec, Mat)):
                     raise self.error("cannot divide by a vector", tok)
                 value = _mul(value, sp.Pow(rhs, -1), self, tok)
+                if self.continues_product():
+                    raise self.error(
+                        "a factor after `a/b` reads two ways (`a/bc` is a/(bc) to some readers, (a/b)c to others): "
+                        r"write \frac{a}{b c} or (a/b) c",
+                        tok,
+                    )
             elif self.starts_factor():
                 if tok.kind == "num":
                     raise self.error(r"a number after a factor is ambiguous: write \cdot", tok)
@@ -508,17 +732,30 @@ class _Parser:
             return _number(tok.text)
         if tok.kind in ("letter", "cmd"):
             return self.postfix_free_atom()
+        if tok.text in ("-", "+"):
+            raise self.error(f"TeX puts only `{tok.text}` in the exponent here: write the exponent in braces, e.g. x^{{{tok.text}1}}")
         raise self.error(f"expected an exponent, found `{tok.text or 'end of line'}`")
 
-    def expr_in_group(self, close: str):
+    def expr_in_group(self, close: str, opener: Token | None = None):
         value = self.expr()
-        self.expect(close)
+        if opener is None:
+            self.expect(close)
+        else:
+            self.close(opener, close)
         return value
 
     def postfix(self, value):
+        superscript = None
         while True:
             tok = self.tok
             if tok.text == "^":
+                if superscript is not None:
+                    raise self.error(
+                        "a second superscript on the same base is a TeX error (Double superscript): "
+                        "write (a^{b})^{c} or a^{b c}",
+                        tok,
+                    )
+                superscript = tok
                 self.pos += 1
                 if self.tok.text in (r"\top", "T") and isinstance(value, (Vec, Mat)):
                     self.pos += 1
@@ -533,7 +770,11 @@ class _Parser:
                     raise self.error("powers of vectors are not defined", tok)
                 value = sp.Pow(value, exponent, evaluate=False) if value is not sp.E else sp.exp(exponent)
             elif tok.text == "_":
-                raise self.error("a subscript must follow a name", tok)
+                raise self.error(
+                    "a subscript must follow a name directly (a second subscript, or one after a superscript, "
+                    "is a TeX error or reads two ways): write x_{ij} or x_{i}^{2}",
+                    tok,
+                )
             else:
                 return value
 
@@ -548,10 +789,13 @@ class _Parser:
             return _number(tok.text)
         if tok.text in ("(", "["):
             self.pos += 1
-            return self.expr_in_group(")" if tok.text == "(" else "]")
+            return self.expr_in_group(")" if tok.text == "(" else "]", tok)
         if tok.text == "{":
-            self.pos += 1
-            return self.expr_in_group("}")
+            raise self.error(
+                "braces { } group only for TeX and are invisible on the page (`{2}{3}` shows 23): "
+                "use ( ) or [ ] to group",
+                tok,
+            )
         if tok.text == r"\{":
             raise self.error(r"braces \{ \} are not grouping here: use ( ) or [ ]")
         if tok.text == "|":
@@ -576,7 +820,16 @@ class _Parser:
             self.pos += 1
             if self.tok.text == "_":
                 raise self.error(r"write the natural log as \log or \ln, without a base", self.tok)
+            if self.tok.text == "^":
+                raise self.error(f"a power of `{cmd}` reads two ways: write ({cmd}(x))^{{2}} or {cmd}(x^{{2}})", self.tok)
+            bracketed = self.tok.text in ("(", "[")
             argument = self.function_argument()
+            if not bracketed and self.continues_product():
+                raise self.error(
+                    f"`{cmd}` without brackets reads two ways when a factor follows (`{cmd} 2x` is {cmd}(2x) to "
+                    f"most readers, ({cmd} 2)x to the grammar): write {cmd}(...) around its argument",
+                    tok,
+                )
             return _apply(_FUNCTIONS[cmd], argument)
         if cmd == r"\infty":
             self.pos += 1
@@ -586,11 +839,11 @@ class _Parser:
             return sp.pi
         if cmd == r"\max":
             self.pos += 1
-            self.expect("(")
+            opener = self.expect("(")
             first = self.expr()
             self.expect(",")
             second = self.expr()
-            self.expect(")")
+            self.close(opener, ")")
             if isinstance(first, (Vec, Mat)) or isinstance(second, (Vec, Mat)):
                 raise self.error(r"\max takes two numbers", tok)
             return sp.Max(first, second)
@@ -624,14 +877,14 @@ class _Parser:
             raise self.error(r"the absolute value of a vector: write the norm \lVert ... \rVert_1 or \lVert ... \rVert", tok)
         if self.tok.text != close:
             raise self.error(f"expected `{close}` to close the absolute value", tok)
-        self.pos += 1
+        self.close(tok, close)
         return sp.Abs(value)
 
     def norm(self):
         r"""``\lVert v \rVert_1`` (sum of absolute values), ``\lVert v \rVert`` = ``\lVert v \rVert_2`` (Euclidean)."""
         tok = self.tok
         self.pos += 1
-        inner = self.expr_in_group(r"\rVert")
+        inner = self.expr_in_group(r"\rVert", tok)
         if not isinstance(inner, Vec):
             raise self.error(r"\lVert ... \rVert is the norm of a vector; for a number write \lvert ... \rvert", tok)
         which = "2"
@@ -658,6 +911,11 @@ class _Parser:
         if derivative is not None:
             return derivative
         self.pos = start
+        if self.tok.text != "{":
+            raise self.error(
+                r"write the numerator and denominator of \frac in braces, e.g. \frac{1}{2} "
+                r"(TeX reads \frac12 as one half, but \frac123 as one half times 3)"
+            )
         self.expect("{")
         num = self.expr_in_group("}")
         self.expect("{")
@@ -667,18 +925,17 @@ class _Parser:
         return _mul(num, sp.Pow(den, -1), self, self.tok)
 
     def derivative_fraction(self):
-        r"""``\frac{d}{dz} F``, ``\frac{dF}{dz}``, ``\frac{\partial F}{\partial w_j}``; else None."""
+        r"""``\frac{d}{dz} F``, ``\frac{dF}{dz}``, ``\frac{\partial F}{\partial w_j}``; else None.
+
+        ``\frac{d...}{d z}`` is a derivative even where ``d`` also names a size: the
+        denominator ``d`` followed by a variable is read the way every reader reads it.
+        """
         if self.tok.text != "{":
             return None
+        start_tok = self.tokens[self.pos - 1]
         head = self.peek()
         d_is_a_name = "d" in self.nt.names or "d" in self.bound
-        if head.kind == "letter" and head.text == "d" and d_is_a_name and self._denominator_starts_with_d():
-            raise self.error(
-                r"`d` is declared as a name on this page, so \frac{d...}{d...} could be a derivative "
-                r"or a fraction: write \frac{\partial ...}{\partial ...} for the derivative",
-                head,
-            )
-        is_d = head.kind == "letter" and head.text == "d" and not d_is_a_name
+        is_d = head.kind == "letter" and head.text == "d" and (not d_is_a_name or self._denominator_starts_with_d())
         is_partial = head.text == r"\partial"
         if not (is_d or is_partial):
             return None
@@ -710,7 +967,7 @@ class _Parser:
             second = self.variable()
             self.expect("}")
             if operand is None:
-                operand = self.power()
+                operand = self.operator_operand(start_tok)
             return _mixed_derivative(operand, variable, second, self)
         if order > 1:
             if self.tok.text != "^":
@@ -724,8 +981,27 @@ class _Parser:
             self.pos += 1
         self.expect("}")
         if operand is None:
-            operand = self.power()
+            operand = self.operator_operand(start_tok)
         return _derivative(operand, variable, order, self)
+
+    def operator_operand(self, operator: Token):
+        r"""What ``\frac{d}{dz}`` or ``\nabla_{\mathbf{w}}`` is applied to: exactly one factor.
+
+        ``\frac{d}{dz} 2z`` reads two ways (the derivative of 2z, or of 2 alone, times z):
+        a product after the operator must be put in brackets.
+        """
+        operand_tok = self.tok
+        operand = self.power()
+        if self.continues_product():
+            op_text = self.text[operator.column - 1 : operand_tok.column - 1].strip()
+            rest = self.text[operand_tok.column - 1 :].strip()
+            raise self.error(
+                f"`{op_text}` is followed by a product, and it is not clear whether it applies to the first "
+                f"factor only or to all of them: write {op_text}\\left[ {_shorten(rest)} \\right] to differentiate "
+                f"the whole product (or move the factors it does not apply to in front of it)",
+                operator,
+            )
+        return operand
 
     def _denominator_starts_with_d(self) -> bool:
         """Whether the second group of the ``\\frac`` at ``self.pos`` starts with the letter d."""
@@ -737,7 +1013,11 @@ class _Parser:
             pos += 1
             if depth == 0:
                 break
-        return self.tokens[pos].text == "{" and self.tokens[pos + 1].text == "d"
+        return (
+            self.tokens[pos].text == "{"
+            and self.tokens[pos + 1].text == "d"
+            and self.tokens[pos + 2].text not in ("}", "^", "")
+        )
 
     def variable(self):
         """A differentiation or limit variable: a declared scalar, or an entry like w_j."""
@@ -762,32 +1042,70 @@ class _Parser:
         entry = self.nt.names.get(name)
         if entry is None or entry.kind != "vector":
             raise self.error(rf"\nabla_{{{name}}}: `{name}` is not a declared vector", tok)
-        operand = self.power()
+        operand = self.operator_operand(tok)
         if isinstance(operand, (Vec, Mat)):
             raise self.error(r"\nabla of a vector is not defined here", tok)
         base = entry.value
         return Vec(entry.length, lambda j: _derivative(operand, base[j], 1, self))
 
     def big_operator(self, cls):
+        r"""``\sum_{i=1}^{n} body``, ``\prod_{i=1}^{n} body``, or ``\sum_i body`` over a declared index.
+
+        The bounds declare the index for the body (it need not be declared on the page);
+        a bare ``\sum_i`` sums over the range ``i`` was declared with, and is refused when
+        it has none.
+        """
         tok = self.tok
         self.pos += 1
         self.expect("_")
-        self.expect("{")
+        braced = self.tok.text == "{"
+        if braced:
+            self.pos += 1
         index_tok = self.tok
         index_name, self.pos = _name_of(self.tokens, self.pos)
-        self.expect("=")
-        lower = self.expr()
-        self.expect("}")
-        self.expect("^")
-        upper = self.script()
         entry = self.nt.names.get(index_name)
-        if entry is None or entry.kind != "index":
-            raise self.error(
-                rf"the index `{index_name}` of a sum or product must be declared, e.g. `where {index_name} \in \{{1, \dots, n\}}`",
-                index_tok,
-            )
-        index = entry.value
-        body = self.signed_term()
+        symbol_name = cls is sp.Sum and r"\sum" or r"\prod"
+        if not braced or self.tok.text == "}":  # \sum_i: over the declared range of i
+            if braced:
+                self.pos += 1
+            if self.tok.text == "^":
+                raise self.error(f"write the range as {symbol_name}_{{{index_name}=1}}^{{n}}", self.tok)
+            if entry is None or entry.kind != "index":
+                raise self.error(
+                    f"`{symbol_name}_{index_name}` does not say the range of `{index_name}`: write "
+                    f"{symbol_name}_{{{index_name}=1}}^{{n}}, or declare it (where {index_name} \\in \\{{1, \\dots, n\\}})",
+                    index_tok,
+                )
+            index = entry.value
+            lower, upper = entry.index_range
+            bound = {}
+        else:
+            self.expect("=")
+            lower = self.expr()
+            self.expect("}")
+            self.expect("^")
+            upper = self.script()
+            if isinstance(lower, (Vec, Mat)) or isinstance(upper, (Vec, Mat)):
+                raise self.error("the bounds of a sum are numbers", tok)
+            if entry is not None and entry.kind == "index":
+                index, bound = entry.value, {}
+            elif entry is not None and index_name not in self.bound:
+                raise self.error(
+                    f"`{index_name}` is declared as a {entry.kind} on this page and cannot also be the index of a sum: "
+                    "use another letter",
+                    index_tok,
+                )
+            else:  # the bounds declare the index, for the body only
+                index = self.nt.sum_index(index_name, lower, upper)
+                bound = {index_name: index}
+        saved = {k: self.bound[k] for k in bound if k in self.bound}
+        self.bound.update(bound)
+        try:
+            body = self.signed_term()
+        finally:
+            for k in bound:
+                self.bound.pop(k, None)
+            self.bound.update(saved)
         if isinstance(body, (Vec, Mat)):
             if cls is sp.Product:
                 raise self.error("a product of vectors is not defined", tok)
@@ -830,7 +1148,8 @@ class _Parser:
     def name(self, allow_call: bool = True):
         tok = self.tok
         name, self.pos = _name_of(self.tokens, self.pos)
-        if name == "e" and "e" not in self.nt.names:
+        if name == "e" and "e" not in self.nt.names and "e" not in self.bound:
+            self._not_an_application(name, tok)
             return sp.E
         if name == r"\delta" and name not in self.nt.names and name not in self.bound:
             return self.kronecker_delta(tok)
@@ -848,6 +1167,10 @@ class _Parser:
                 raise self.error(r"\operatorname{sign} of a matrix is not defined", tok)
             return _apply(sp.sign, argument)
         if entry is None:
+            row = self._row_of_matrix(name, tok)
+            if row is not None:
+                return row
+        if entry is None:
             entry = self._component_entry(name)
         if entry is None:
             raise self.error(
@@ -856,7 +1179,12 @@ class _Parser:
         if entry.kind == "function":
             return self.call(entry, name, tok, allow_call)
         if self.tok.text == "_":
-            return self.subscripted(entry, name, tok)
+            value = self.subscripted(entry, name, tok)
+        else:
+            value = None
+        self._not_an_application(name, tok)
+        if value is not None:
+            return value
         if entry.kind == "vector":
             base = entry.value
             return Vec(entry.length, lambda k: base[k])
@@ -864,6 +1192,24 @@ class _Parser:
             base = entry.value
             return Mat(entry.shape[0], entry.shape[1], lambda i, j: base[i, j])
         return entry.value
+
+    def _not_an_application(self, name: str, tok: Token) -> None:
+        r"""``\hat{y}(z)`` looks like a function applied to z, but ``\hat{y}`` is a number here: refuse.
+
+        A product with a longer bracket, ``y(1 - y)``, reads one way only and is accepted.
+        """
+        if self.tok.text != "(":
+            return
+        try:
+            inner, end = _name_of(self.tokens, self.pos + 1)
+        except ReadError:
+            return
+        if self.tokens[end].text in (")", ","):
+            raise self.error(
+                f"`{name}({inner})` looks like a function applied to `{inner}`, but `{name}` is not a function: "
+                f"write {name} \\cdot {inner} for a product, or `define {name}({inner}) = ...` for a function",
+                tok,
+            )
 
     def kronecker_delta(self, tok: Token):
         r"""``\delta_{kj}``, an undeclared ``\delta`` with two indices: 1 if k = j, else 0."""
@@ -874,6 +1220,25 @@ class _Parser:
         if len(indices) != 2:
             raise self.error(r"the Kronecker delta takes two indices, e.g. \delta_{kj}", tok)
         return sp.KroneckerDelta(*indices)
+
+    def _row_of_matrix(self, name: str, tok: Token):
+        r"""``\mathbf{x}_i``, the i-th row of a declared ``\mathbf{X}``: a vector with entries x_{ik}."""
+        for deco in _VECTOR_DECORATIONS:
+            if name.startswith(deco + "{") and name[len(deco) + 1 : -1].islower():
+                matrix = self.nt.names.get(deco + "{" + name[len(deco) + 1 : -1].upper() + "}")
+                break
+        else:
+            return None
+        if matrix is None or matrix.kind != "matrix":
+            return None
+        if self.tok.text != "_":
+            raise self.error(f"`{name}` names the rows of the matrix; write the row as {name}_i", tok)
+        self.pos += 1
+        indices = self.subscript_indices()
+        if len(indices) != 1:
+            raise self.error(f"a row `{name}_i` takes one index", tok)
+        i, base = indices[0], matrix.value
+        return Vec(matrix.shape[1], lambda k: base[i, k])
 
     def _component_entry(self, name: str):
         """``w`` names the entries of a declared ``\\mathbf{w}``; ``x`` those of ``\\mathbf{X}``."""
@@ -902,17 +1267,47 @@ class _Parser:
         raise self.error(f"`{name}` takes no subscript", tok)
 
     def subscript_indices(self) -> list:
-        """``_i``, ``_0``, ``_{ij}``, ``_{i,j}``: each index a declared index or a number."""
+        """``_i``, ``_0``, ``_{ij}``, ``_{i,j}``, ``_{i+1}``: each index a declared index or a number.
+
+        Without braces TeX subscripts one character only: ``w_12`` shows w₁2, and ``x_ij``
+        shows x_i j, so both are errors that say how to write what was meant.
+        """
         if self.tok.text != "{":
-            return [self.one_index()]
+            tok = self.tok
+            if tok.kind == "num" and len(tok.text) > 1:
+                raise self.error(
+                    f"TeX subscripts only the first digit of `{tok.text}` (it shows {tok.text[0]} lowered, then "
+                    f"{tok.text[1:]}): write _{{{tok.text}}}",
+                    tok,
+                )
+            index = self.one_index()
+            after = self.tok
+            if tok.kind == "letter" and after.kind == "letter" and self.adjacent(tok, after):
+                raise self.error(
+                    f"TeX subscripts only `{tok.text}` in `_{tok.text}{after.text}`: write _{{{tok.text}{after.text}}} "
+                    f"for two indices, or _{{{tok.text}}} {after.text} for a product",
+                    after,
+                )
+            return [index]
         self.pos += 1
-        out = [self.one_index()]
+        out = [self.index_expression()]
         while self.tok.text != "}":
             if self.tok.text == ",":
                 self.pos += 1
-            out.append(self.one_index())
+            elif isinstance(out[-1], sp.Add):
+                raise self.error("separate an index such as i+1 from the next one with a comma: x_{i+1,j}")
+            out.append(self.index_expression())
         self.pos += 1
         return out
+
+    def index_expression(self):
+        """One index, possibly shifted by whole numbers or other indices: ``i``, ``i+1``, ``n-i``."""
+        value = self.one_index()
+        while self.tok.text in ("+", "-") and self.tok.kind == "sym":
+            sign = 1 if self.tok.text == "+" else -1
+            self.pos += 1
+            value = value + sign * self.one_index()
+        return value
 
     def one_index(self):
         tok = self.tok
@@ -924,8 +1319,8 @@ class _Parser:
             if tok.text in self.bound:
                 return self.bound[tok.text]
             entry = self.nt.names.get(tok.text)
-            if entry is not None and entry.kind == "index":
-                return entry.value
+            if entry is not None and (entry.kind == "index" or entry.domain == "natural"):
+                return entry.value  # an index, or a size: the last entry
             raise self.error(
                 rf"the subscript `{tok.text}` must be a declared index (e.g. `where {tok.text} \in \{{1, \dots, n\}}`) or a number",
                 tok,
@@ -939,12 +1334,13 @@ class _Parser:
             self.pos += 1
         if self.tok.text != "(":
             raise self.error(f"the function `{name}` must be applied to an argument in parentheses", tok)
+        opener = self.tok
         self.pos += 1
         args = [self.expr()]
         while self.tok.text == ",":
             self.pos += 1
             args.append(self.expr())
-        self.expect(")")
+        self.close(opener, ")")
         if len(args) != entry.arity:
             raise self.error(f"`{name}` takes {entry.arity} argument(s), not {len(args)}", tok)
         if primes:
@@ -958,6 +1354,10 @@ class _Parser:
 # --------------------------------------------------------------------------------------
 # Arithmetic on scalars, vectors and matrices
 # --------------------------------------------------------------------------------------
+
+def _shorten(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 3].rstrip() + " ..."
+
 
 def _number(text: str) -> sp.Expr:
     return sp.Rational(text) if "." in text else sp.Integer(text)

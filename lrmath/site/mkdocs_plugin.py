@@ -121,6 +121,11 @@ class LrmathPlugin(BasePlugin):
 
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
+        # The numbered steps of derivation blocks carry ids (eq-<label>) that MkDocs does
+        # not see, since superfences places their HTML after its anchor scan: register
+        # them, so that another page may link to a step and a wrong link fails the build.
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= set(_STEP_ID.findall(html))
         # Keep code blocks, cell outputs, prompts, the copy button's duplicate of each cell
         # and the "how it was proven" dumps out of the search index: searching finds prose.
         html = search.mark_excluded(html)
@@ -191,3 +196,6 @@ def page_description(html: str, limit: int = 160) -> str:
                 text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
             return text
     return ""
+
+
+_STEP_ID = re.compile(r'<[^>]* id="(eq-[^"]+)"')

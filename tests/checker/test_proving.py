@@ -268,3 +268,23 @@ def test_absolute_value_on_each_side_and_its_kink():
     # |q| = q is false for a negative q: the random points respect the declared sign
     wrong = prove(read(r"\lvert q\rvert", n), read("q", n), n)
     assert wrong.status == "refuted" and "q = -" in wrong.detail
+
+
+def test_entries_of_a_label_are_split_into_cases_but_not_entries_of_a_real_vector():
+    n = Notation()
+    n.declare(r"m \in \mathbb{N}")
+    n.declare(r"i \in \{1, \dots, m\}")
+    n.declare(r"y \in \{0, 1\}")
+    proof = prove(read(r"y_i^2", n), read(r"y_i", n), n)
+    assert proof.status == "proven" and "by cases" in proof.method
+    n.declare(r"\mathbf{y} \in \mathbb{R}^{m}")  # now y_i are the entries of a real vector
+    assert prove(read(r"y_i^2", n), read(r"y_i", n), n).status != "proven"
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [(r"|z|", r"\max(z, -z)"), (r"\max(z, a) + \max(-z, -a)", r"|z - a|"), (r"\tanh(z)", r"\frac{e^{2z} - 1}{e^{2z} + 1}")],
+)
+def test_absolute_value_max_and_tanh_identities(nt, lhs, rhs):
+    assert check(nt, lhs, rhs).status == "proven"
+    assert check(nt, lhs, rhs + " + 1").status != "proven"

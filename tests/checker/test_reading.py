@@ -45,7 +45,12 @@ def sym(nt, name):
         (r"0.5 z", lambda s: s["z"] / 2),
         (r"-\,a + z", lambda s: s["z"] - s["a"]),
         (r"\lambda a", lambda s: s[r"\lambda"] * s["a"]),
-        (r"a / z / 2", lambda s: s["a"] / s["z"] / 2),
+        (r"\frac{a}{z} / 2", lambda s: s["a"] / s["z"] / 2),
+        (r"2|z|", lambda s: 2 * sp.Abs(s["z"])),
+        (r"\tanh(z)", lambda s: sp.tanh(s["z"])),
+        (r"\log(2z) z", lambda s: sp.log(2 * s["z"]) * s["z"]),
+        (r"\bigl(a + z\bigr)^{2}", lambda s: (s["a"] + s["z"]) ** 2),
+        (r"\left|a\right| + \left\lvert z\right\rvert", lambda s: sp.Abs(s["a"]) + sp.Abs(s["z"])),
     ],
 )
 def test_scalar_constructs(nt, tex, build):
@@ -117,14 +122,15 @@ def test_vectors_are_read_componentwise(nt):
     assert component.has(x[j]) or component.has(sp.KroneckerDelta)
 
 
-def test_a_declared_d_makes_d_over_dz_an_error_not_a_guess():
+def test_a_size_named_d_still_lets_d_over_dz_be_a_derivative():
     n = Notation()
     n.declare(r"d \in \mathbb{N}")
     n.declare(r"z \in \mathbb{R}")
-    with pytest.raises(ReadError, match="could be a derivative or a fraction"):
-        read(r"\frac{d}{dz} z", n)
+    d, z = n.names["d"].value, n.names["z"].value
+    assert read(r"\frac{d}{dz}\left[d z^{2}\right]", n) == sp.Derivative(sp.Mul(d, z**2, evaluate=False), z)
     assert isinstance(read(r"\frac{\partial}{\partial z} z^{2}", n), sp.Derivative)
-    assert read(r"\frac{d}{z}", n) == n.names["d"].value / n.names["z"].value
+    assert read(r"\frac{d}{z}", n) == d / z  # no `d` then a variable below: a fraction
+    assert sp.simplify(read(r"\frac{d}{d}", n)) == 1
 
 
 def test_matrix_vector_product_component(nt):
@@ -149,7 +155,7 @@ def test_chain_splits_at_top_level_equals(nt):
         (r"z^23", 3, "first digit"),
         (r"\sigma z", 1, "parentheses"),
         (r"\lim_{z \to 0} z", 1, "which side"),
-        (r"\sum_{q=1}^{n} z", 7, "index"),
+        (r"\sum_{z=1}^{n} 1", 7, "index of a sum"),
         (r"(z + 1", 7, "expected `)`"),
         (r"z + ", 5, "expected a value"),
         (r"\log_{2} z", 5, "natural log"),
@@ -276,7 +282,7 @@ def test_absolute_value_norms_and_sign(nt):
     [
         (r"|z + |z||", "ambiguous"),
         (r"|z", "close the absolute value"),
-        (r"\lvert z |", "close the absolute value"),
+        (r"\lvert z |", "close the absolute value|expected a value"),
         (r"\max(z)", "expected `,`"),
     ],
 )
@@ -350,3 +356,152 @@ def test_negative_domain():
     assert read(r"\lvert q\rvert", n) == -n.names["q"].value
     with pytest.raises(ReadError, match="declaration reads"):
         n.declare(r"s < 1")
+
+
+# --------------------------------------------------------------------------------------
+# Standard notation is read as people read it, or refused with the fix in the message
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "tex, column, words",
+    [
+        # an operator before a product: to the first factor, or to all of it?
+        (r"\frac{d}{dz} 2z", 1, r"write \frac{d}{dz}\left[ 2z \right]"),
+        (r"\frac{d}{dz}\sigma(z)(1 - \sigma(z))", 1, r"\frac{d}{dz}\left["),
+        (r"\frac{\partial}{\partial z} z \cdot a", 1, r"\frac{\partial}{\partial z}\left["),
+        (r"\frac{d^2}{dz^2} a z", 1, r"\frac{d^2}{dz^2}\left["),
+        (r"\frac{\partial^2}{\partial a \partial z} a z", 1, r"\left["),
+        (r"\nabla_{\mathbf{w}} 2\mathbf{w}^\top\mathbf{x}", 1, r"\nabla_{\mathbf{w}}\left["),
+        # functions without brackets
+        (r"\log 2z", 1, r"write \log(...)"),
+        (r"\exp z a", 1, r"write \exp(...)"),
+        (r"\tanh 2 \cdot z", 1, r"write \tanh(...)"),
+        (r"\log^2 z", 5, "reads two ways"),
+        # what TeX shows differently
+        (r"a_12", 3, "write _{12}"),
+        (r"x_ij", 4, "write _{ij}"),
+        (r"x_i_j", 4, "second subscript"),
+        (r"{2}{3}", 1, "invisible"),
+        (r"z^2^3", 4, "Double superscript"),
+        (r"z^{2}^{3}", 6, "Double superscript"),
+        (r"e^-z", 3, "e.g. x^{-1}"),
+        (r"\frac12", 6, r"\frac{1}{2}"),
+        (r"a/2z", 2, "reads two ways"),
+        (r"a / z / 2", 3, "reads two ways"),
+        # a number before a bracketed name looks like a function applied to it
+        (r"a(z)", 1, "is not a function"),
+        (r"e(z)", 1, "is not a function"),
+        (r"a \left(z\right)", 1, "is not a function"),
+        # \left and \right pair up, as in TeX
+        (r"\left(z + 1", 1, r"never closed by a `\right`"),
+        (r"\left(z + 1)", 1, r"add `\right)`"),
+        (r"(z + 1\right)", 7, r"has no `\left`"),
+        (r"\left(a) \cdot (z\right)", 1, "closed by a plain `)`"),
+        (r"\left|a| + z\right|", 1, "closed by a plain `|`"),
+        (r"\big z", 1, "followed by a delimiter"),
+        (r"\left. z \right|", 1, "invisible delimiter"),
+        # characters that are not ASCII LaTeX
+        ("z + \u0663", 5, "digits 0-9"),
+        ("\uff12z", 1, "digits 0-9"),
+        ("z \u2212 1", 3, "minus sign"),
+        ("z\u00a0+ 1", 2, "not ASCII"),
+        # sums and dots that do not say their range
+        (r"\sum_q z", 6, "does not say the range"),
+        (r"\sum_i^{n} z", 7, r"\sum_{i=1}^{n}"),
+        (r"w_1 + \dots + w_m + \dots + w_m", 21, r"at the start of a sum"),
+        (r"w_1 + \dots + w_1", 15, "indexed by one size"),
+        (r"w_1 + \dots + x_m", 7, "one pattern"),
+        (r"w_1 + w_3 + \dots + w_m", 13, "pattern at index 2"),
+    ],
+)
+def test_notation_that_reads_two_ways_is_refused_with_the_fix(nt, tex, column, words):
+    with pytest.raises(ReadError) as info:
+        read_chain(tex, nt)
+    assert words in str(info.value)
+    assert info.value.column == column, str(info.value)
+
+
+def test_an_operator_applies_to_one_factor_and_a_sign_ends_it(nt):
+    z = sym(nt, "z")
+    assert read(r"\frac{d}{dz} z^{2} + 1", nt).doit() == 2 * z + 1
+    assert read(r"2\frac{d}{dz}(1 + z)^{2}", nt).doit() == 4 * (1 + z)
+    assert read(r"\frac{d}{dz}\left[2z\right]", nt).doit() == 2
+
+
+def test_a_sums_bounds_declare_its_index_for_the_body_only(nt):
+    n = sym(nt, "n")
+    total = read(r"\sum_{q=1}^{n} 1", nt)
+    assert total.doit() == n
+    (q, lo, hi), = total.limits
+    assert q.is_integer and q.is_positive and (lo, hi) == (1, n)
+    from_zero = read(r"\sum_{q=0}^{n} q", nt).limits[0][0]
+    assert from_zero.is_nonnegative and not from_zero.is_positive  # q = 0 is in the range
+    with pytest.raises(ReadError, match="not declared"):
+        read(r"\sum_{q=1}^{n} 1 + q", nt)  # q is bound in the sum only
+    entries = read(r"\sum_{q=1}^{n} a_q", nt)
+    assert entries.function.base.label.name == "a"
+
+
+def test_a_bare_sum_runs_over_the_declared_range(nt):
+    i, n = sym(nt, "i"), sym(nt, "n")
+    assert read(r"\sum_i y_i", nt) == read(r"\sum_{i=1}^{n} y_i", nt)
+    assert read(r"\sum_{i} 1", nt).limits == ((i, 1, n),)
+
+
+def test_an_index_may_be_shifted(nt):
+    i, j = sym(nt, "i"), sym(nt, "j")
+    a = sp.IndexedBase("a", real=True)
+    assert read(r"a_{i+1}", nt) == a[i + 1]
+    assert read(r"a_{i-1,j}", nt) == a[i - 1, j]
+    assert read(r"a_{n}", nt) == a[sym(nt, "n")]  # a size is the last index
+    with pytest.raises(ReadError, match="comma"):
+        read(r"a_{i+1j}", nt)
+
+
+def test_dots_between_the_first_and_last_terms_are_a_sum(nt):
+    m = sym(nt, "m")
+    got = read(r"x_1 w_1 + \dots + x_m w_m", nt)
+    (k, lo, hi), = got.limits
+    w, x = nt.names[r"\mathbf{w}"].value, nt.names[r"\mathbf{x}"].value
+    assert (lo, hi) == (1, m) and got.function == w[k] * x[k]
+    total, z = sp.Add.make_args(read(r"w_1 + w_2 + \dots + w_m + z", nt)), sym(nt, "z")
+    (first,) = [t for t in total if isinstance(t, sp.Sum)]
+    assert z in total and first.limits[0][1:] == (1, m) and first.function == w[first.limits[0][0]]
+
+
+def test_rows_of_a_declared_matrix(nt):
+    i, m = sym(nt, "i"), sym(nt, "m")
+    row = read(r"\mathbf{x}_i", nt)  # \mathbf{x} is declared too, but with a subscript it is a row of X
+    assert isinstance(row, Vec) and row.length == m
+    k = sp.Symbol("k", integer=True, positive=True)
+    assert row.component(k) == nt.names[r"\mathbf{X}"].value[i, k]
+    n = Notation()
+    n.declare(r"n, d \in \mathbb{N}")
+    n.declare(r"\mathbf{X} \in \mathbb{R}^{n \times d}")
+    n.declare(r"i \in \{1, \dots, n\}")
+    assert isinstance(read(r"\mathbf{x}_i^\top \mathbf{x}_i", n), sp.Sum)
+    with pytest.raises(ReadError, match="rows of the matrix"):
+        read(r"\mathbf{x}", n)
+
+
+def test_the_same_declaration_twice_is_allowed_and_an_index_gets_a_new_range_in_a_later_block():
+    n = Notation()
+    n.declare(r"z \in \mathbb{R}")
+    n.declare(r"z \in \mathbb{R}")  # nothing changes
+    n.declare(r"n, K \in \mathbb{N}")
+    n.declare(r"i \in \{1, \dots, n\}")
+    with pytest.raises(ReadError, match="already declared as an index in 1..n"):
+        n.declare(r"i \in \{1, \dots, K\}")  # not in the same block
+    n.begin_block()
+    n.declare(r"i \in \{1, \dots, K\}")
+    i = n.names["i"].value
+    assert n.index_ranges()[i] == (1, n.names["K"].value)
+    with pytest.raises(ReadError, match="already declared as a real number"):
+        n.declare(r"z \in (0, 1)")  # only an index letter may change, and only between blocks
+
+
+def test_tokenizer_pairs_left_and_right():
+    tokens = tokenize(r"\left( a \left| b \right| \right) \big( c \big)")
+    pairs = [(t.text, t.pair, t.size) for t in tokens if t.kind != "letter"]
+    assert pairs == [("(", 1, r"\left"), ("|", 2, r"\left"), ("|", 2, r"\right"), (")", 1, r"\right"),
+                     ("(", 0, r"\big"), (")", 0, r"\big"), ("", 0, "")]
