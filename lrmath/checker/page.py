@@ -154,17 +154,27 @@ def _strip(block: Block) -> Block:
 def load_course_page(name: str) -> CheckedPage:
     """Check a page of the course (``docs/<name>``) and return it, for notebooks.
 
-    Works where the package is installed from a clone of the course repository.
+    The pages ship inside the package (``lrmath/course/``, copied from ``docs/``
+    when the wheel is built), so an installed ``lrmath`` finds them anywhere; in
+    a clone of the repository, ``docs/`` itself is read.
 
     >>> load_course_page("03-sigmoid-derivative.md").expression("sigmoid-derivative")
     (1 - 1/(1 + exp(-z)))/(1 + exp(-z))
+    >>> load_course_page("no-such-page.md")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    FileNotFoundError: course page 'no-such-page.md' not found in ...
     """
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[2] / "docs" / name
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: the course pages come with the repository, not the package")
-    return check_page(path.read_text(encoding="utf-8"), str(path), time_limit=None)
+    package = Path(__file__).resolve().parents[1]
+    places = [package / "course"]
+    if (package.parent / "mkdocs.yml").exists():  # a clone of the repository
+        places.insert(0, package.parent / "docs")
+    for place in places:
+        if (place / name).is_file():
+            path = place / name
+            return check_page(path.read_text(encoding="utf-8"), str(path), time_limit=None)
+    raise FileNotFoundError(f"course page {name!r} not found in " + " or ".join(str(p) for p in places))
 
 
 INLINE_CODE = re.compile(r"(`+).+?\1")

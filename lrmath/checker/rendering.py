@@ -141,7 +141,7 @@ def render_block(steps: list, labels: dict | None = None, assumptions: list | No
     """
     # A line "A = B = C   # reason" gives two steps with one reason: say it once.
     repeated = [i > 0 and (s.line, s.reason) == (steps[i - 1].line, steps[i - 1].reason) for i, s in enumerate(steps)]
-    body = _link_refs("".join(_step(s, not r) for s, r in zip(steps, repeated)), labels or {})
+    body = _unlink_summaries(_link_refs("".join(_step(s, not r) for s, r in zip(steps, repeated)), labels or {}))
     domains = _assumptions(assumptions or [])
     if not any(s.expect_wrong for s in steps):
         return f'<div class="lr-derivation">{domains}{body}</div>'
@@ -197,6 +197,19 @@ def _link_outside_code(line: str, labels: dict) -> str:
         cursor = match.end()
     pieces.append(_link_refs(line[cursor:], labels))
     return "".join(pieces)
+
+
+_SUMMARY = re.compile(r"<summary>.*?</summary>", re.DOTALL)
+_LINK = re.compile(r'<a href="#(eq-[^"]*)">(.*?)</a>')
+
+
+def _unlink_summaries(text: str) -> str:
+    """Equation references inside a mark's ``<summary>`` (itself a control) are not links.
+
+    >>> _unlink_summaries('<summary>by <a href="#eq-a">(1)</a></summary> <a href="#eq-a">(1)</a>')
+    '<summary>by <span class="lr-ref" data-ref="eq-a">(1)</span></summary> <a href="#eq-a">(1)</a>'
+    """
+    return _SUMMARY.sub(lambda m: _LINK.sub(r'<span class="lr-ref" data-ref="\1">\2</span>', m.group()), text)
 
 
 def _link_refs(text: str, labels: dict) -> str:

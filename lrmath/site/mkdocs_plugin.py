@@ -44,6 +44,7 @@ What it does, event by event:
 from __future__ import annotations
 
 import html as html_lib
+import json
 import logging
 import os
 import re
@@ -51,10 +52,12 @@ from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from lrmath.site import exercises, figures, notebooks, quizzes
+from mkdocs.utils import get_relative_url
+
+from lrmath.site import exercises, figures, notebooks, quizzes, search
 from lrmath.checker.cache import check_pages
 from lrmath.checker.displays import MARK, check_displays, notebook_markdown
 from lrmath.checker.rendering import render_page
@@ -91,9 +94,6 @@ class LrmathPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         self._unchecked = {}  # path -> displays marked not checked, for the summary
         return config
-
-    def on_pre_build(self, config):
-        self._unchecked = {}
 
     # -- notebooks -----------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:
@@ -145,14 +145,6 @@ class LrmathPlugin(BasePlugin):
             raise PluginError("display check failed:\n" + "\n".join(f"{path}:{line}: {m}" for line, m in failures))
         self._unchecked[path] = [d for d in displays if d.reason is not None]
 
-    def on_post_build(self, config):
-        marked = [(path, d) for path, displays in sorted(self._unchecked.items()) for d in displays]
-        if marked:
-            log.info(
-                f"lrmath: {len(marked)} display equation{'s' if len(marked) != 1 else ''} marked not checked:\n"
-                + "\n".join(f"  {path}:{d.line}: {d.reason}" for path, d in marked)
-            )
-
     def _relative(self, message: str) -> str:
         return message.replace(str(self._root) + "/", "")
 
@@ -185,7 +177,12 @@ class LrmathPlugin(BasePlugin):
         found = self._prechecked.get((markdown, path))
         return found if found is not None else self._check([(markdown, path)])[0]
 
-    # -- notebook pages --------------------------------------------------------
+    # -- notebook pages, page descriptions, search ------------------------------
+    def on_pre_build(self, config):
+        self._unchecked = {}  # path -> displays marked not checked, for the summary
+        self._stylesheets: dict[str, str] = {}
+        self._downloads: list[tuple[str, str]] = []  # (page URL, download path in site_dir)
+
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
         html = MARK.sub(_unchecked_badge, html)
@@ -198,10 +195,13 @@ class LrmathPlugin(BasePlugin):
         # them, so that another page may link to a step and a wrong link fails the build.
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= set(_STEP_ID.findall(html))
-        # Keep cell outputs, prompts, the copy button's duplicate of each cell and the
-        # "how it was proven" dumps out of the search index, so that searching finds the
-        # prose and the code, not printed numbers.
-        html = _SEARCH_NOISE.sub(r"\g<0> data-search-exclude", html)
+        # Keep code blocks, cell outputs, prompts, the copy button's duplicate of each cell
+        # and the "how it was proven" dumps out of the search index: searching finds prose.
+        html = search.mark_excluded(html)
+        if not (page.meta or {}).get("description"):
+            description = page_description(html)
+            if description:
+                page.meta["description"] = description
         if page.file.src_uri.endswith(".ipynb"):
             where = "docs/" + page.file.src_uri[: -len(".ipynb")] + ".py"
             try:
@@ -209,13 +209,74 @@ class LrmathPlugin(BasePlugin):
                 html = exercises.collapse_solution_cells(html)
             except ValueError as exc:
                 raise PluginError(f"{where}: {exc}" if where not in str(exc) else str(exc)) from None
+            # JupyterLab's CSS, inline in every notebook page, is served once as a stylesheet
+            folder = get_relative_url(NOTEBOOK_CSS_DIR + "/", page.url)
+            html, sheets = notebooks.split_styles(html, folder.rstrip("/") + "/")
+            self._stylesheets.update(sheets)
             # mkdocs-jupyter (include_source) copies the executed notebook beside the page
             name = Path(page.file.src_uri).name
+            self._downloads.append((page.url, Path(page.file.dest_uri).parent.as_posix() + "/" + name))
             html = (
                 f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
         return html.replace('<div class="lr-proof">', '<div class="lr-proof" data-search-exclude>')
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, config):
+        site_dir = Path(config["site_dir"])
+        css_dir = site_dir / NOTEBOOK_CSS_DIR
+        css_dir.mkdir(parents=True, exist_ok=True)
+        for name, css in self._stylesheets.items():
+            (css_dir / name).write_text(css, encoding="utf-8")
+        # Downloaded notebooks live in the reader's folder: their links point to the site.
+        site_url = config["site_url"] or ""
+        for page_url, download in self._downloads:
+            path = site_dir / download
+            if path.exists():
+                path.write_text(notebooks.absolute_links(path.read_text(encoding="utf-8"), site_url + page_url), encoding="utf-8")
+        index_path = site_dir / "search" / "search_index.json"
+        if index_path.exists():
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+            for doc in index.get("docs", []):
+                doc["text"] = search.clean_text(doc.get("text", ""))
+                doc["title"] = search.clean_text(doc.get("title", "")) or doc.get("title", "")
+            index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        marked = [(path, d) for path, displays in sorted(self._unchecked.items()) for d in displays]
+        if marked:
+            log.info(
+                f"lrmath: {len(marked)} display equation{'s' if len(marked) != 1 else ''} marked not checked:\n"
+                + "\n".join(f"  {path}:{d.line}: {d.reason}" for path, d in marked)
+            )
+
+
+NOTEBOOK_CSS_DIR = "assets/stylesheets/notebooks"
+
+_FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_description(html: str, limit: int = 160) -> str:
+    r"""A page's meta description: its first paragraph of prose (40 characters or more),
+    without math, cut at a word.
+
+    >>> page_description('<h1>T</h1><p>Short.</p><p>The <em>slope</em> \\(s\\) of a sigmoid, in a longer sentence.</p>')
+    'The slope of a sigmoid, in a longer sentence.'
+    >>> len(page_description("<p>" + "word " * 100 + "</p>")) <= 160
+    True
+    """
+    import html as html_lib
+
+    for match in _FIRST_PARAGRAPH.finditer(html):
+        if "data-search-exclude" in match.group(0)[:80]:
+            continue
+        text = search.clean_text(html_lib.unescape(_TAG.sub("", match.group(1))))
+        text = re.sub(r"\s+([.,;:])", r"\1", text)
+        if len(text) >= 40:
+            if len(text) > limit:
+                text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+            return text
+    return ""
 
 
 def _without_front_matter(raw: str) -> str:
@@ -249,11 +310,3 @@ def _unchecked_badge(match: re.Match) -> str:
 
 
 _STEP_ID = re.compile(r'<[^>]* id="(eq-[^"]+)"')
-
-# Material's search parser compares elements by tag name only, so an excluded <div>
-# stops being excluded at the first nested </div>. Mark the innermost elements instead:
-# the output <div>s of text (which hold one <pre>), prompts, the copy button's text.
-_SEARCH_NOISE = re.compile(
-    r'<(?:div|span) class="(?:[^"]* )?'
-    r'(?:jp-OutputArea-output|jp-InputPrompt|jp-OutputPrompt|clipboard-copy-txt|notice)(?: [^"]*)?"'
-)

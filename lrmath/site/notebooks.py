@@ -182,3 +182,67 @@ def describe_page_images(html: str, alts: list[str], where: str) -> str:
     for alt, piece in zip(alts, pieces[1:]):
         out.append(f'alt="{html_escape(alt, quote=True)}"' + piece)
     return "".join(out)
+
+
+# -- notebook pages and downloads ------------------------------------------------------
+
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+
+
+def split_styles(html: str, folder_url: str) -> tuple[str, dict[str, str]]:
+    """Take the inline ``<style>`` blocks out of a notebook page.
+
+    nbconvert puts all of JupyterLab's CSS (hundreds of KB, the same on every
+    notebook page) inline in each page; the site serves it once as a
+    stylesheet instead. Returns the page with each block replaced by a
+    ``<link>`` to ``folder_url`` + a name given by its content (so equal CSS on
+    two pages is one file), and those stylesheets as ``{name: CSS}``.
+
+    >>> page, sheets = split_styles('<style type="text/css">p {}</style><p>hi</p>', "../css/")
+    >>> [(name.startswith("jupyter-"), css) for name, css in sheets.items()]
+    [(True, 'p {}')]
+    >>> page == f'<link rel="stylesheet" href="../css/{next(iter(sheets))}"><p>hi</p>'
+    True
+    """
+    sheets: dict[str, str] = {}
+
+    def take(match: re.Match) -> str:
+        css = match.group(1).strip()
+        name = f"jupyter-{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+        sheets[name] = css
+        return f'<link rel="stylesheet" href="{folder_url}{name}">'
+
+    return _STYLE.sub(take, html), sheets
+
+
+_MARKDOWN_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+
+
+def absolute_links(notebook_json: str, page_url: str) -> str:
+    """Make the relative links of a notebook's Markdown cells absolute, against ``page_url``.
+
+    A downloaded notebook lives in the reader's own folder, where ``../x/``
+    leads nowhere: its links must point to the published site.
+
+    >>> nb = '{"cells": [{"cell_type": "markdown", "source": ["See [ch. 3](../../03-s/) and [A](#a)."]}]}'
+    >>> absolute_links(nb, "https://ex.org/course/notebooks/t/")
+    '{"cells": [{"cell_type": "markdown", "source": ["See [ch. 3](https://ex.org/course/03-s/) and [A](https://ex.org/course/notebooks/t/#a)."]}]}'
+    """
+    from urllib.parse import urljoin
+
+    notebook = json.loads(notebook_json)
+
+    def fix(match: re.Match) -> str:
+        target = match.group(2)
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # http:, mailto:, attachment:
+            return match.group(0)
+        return match.group(1) + urljoin(page_url, target) + match.group(3)
+
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            source = cell["source"]
+            if isinstance(source, list):
+                cell["source"] = [_MARKDOWN_LINK.sub(fix, line) for line in source]
+            else:
+                cell["source"] = _MARKDOWN_LINK.sub(fix, source)
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n" if "\n" in notebook_json else json.dumps(notebook)

@@ -19,6 +19,8 @@ window.MathJax = {
     ignoreHtmlClass: ".+",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex|jp-MarkdownOutput",
     enableMenu: false,
+    // hidden MathML beside each formula, which screen readers read (MathJax's default; kept on)
+    enableAssistiveMml: true,
   },
   startup: {
     // Material's document$ emits on the first load and after each instant navigation:
@@ -31,7 +33,8 @@ window.MathJax = {
         MathJax.typesetClear();
         MathJax.texReset();
         // Exposed so that the browser tests can wait for the math of *this* page.
-        window.lrmathTypeset = { href: location.href, done: MathJax.typesetPromise() };
+        const done = MathJax.typesetPromise().then(() => window.lrmathMarkScrollers && window.lrmathMarkScrollers());
+        window.lrmathTypeset = { href: location.href, done };
         return window.lrmathTypeset.done;
       };
       if (window.document$) document$.subscribe(typeset);

@@ -1,0 +1,55 @@
+// Boxes that scroll sideways (wide derivations, code, printed tables, notebook math) can be
+// reached and scrolled with the keyboard, and a wide derivation says that it scrolls.
+(() => {
+  const SCROLLERS = ".lr-derivation, .md-typeset pre, .jp-RenderedText pre, .jupyter-wrapper mjx-container[display='true']";
+  const mark = () => {
+    for (const box of document.querySelectorAll(SCROLLERS)) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      const hint = box.nextElementSibling && box.nextElementSibling.classList.contains("lr-scroll-hint")
+        ? box.nextElementSibling : null;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.lrScrolls = "";
+        if (box.matches(".lr-derivation")) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", "Derivation (scrolls sideways)");
+        }
+      } else if (!scrolls && box.dataset.lrScrolls !== undefined) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.lrScrolls;
+      }
+      if (box.matches(".lr-derivation")) {
+        if (scrolls && !hint) {
+          const note = document.createElement("span");
+          note.className = "lr-scroll-hint";
+          note.setAttribute("aria-hidden", "true");
+          note.textContent = "Wider than the screen: scroll sideways to see it all \u2192";
+          box.after(note);
+        } else if (!scrolls && hint) hint.remove();
+      }
+    }
+  };
+  // Typesetting changes the height of everything above an anchor: once the math of a page
+  // is in place, scroll (again) to the equation or section the address names.
+  let shown = null;
+  const showTarget = () => {
+    if (!location.hash || shown === location.href) return;
+    shown = location.href;
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView();
+  };
+  // Material's search dialog and page-loading bar carry roles without names.
+  const nameMaterialWidgets = () => {
+    const names = { ".md-search[role=dialog]": "Search", ".md-progress[role=progressbar]": "Loading the page" };
+    for (const [selector, name] of Object.entries(names))
+      for (const e of document.querySelectorAll(selector)) if (!e.hasAttribute("aria-label")) e.setAttribute("aria-label", name);
+  };
+  nameMaterialWidgets();
+  new MutationObserver(nameMaterialWidgets).observe(document.body, { childList: true });
+  let pending = null;
+  const later = () => { clearTimeout(pending); pending = setTimeout(mark, 150); };
+  window.addEventListener("resize", later);
+  window.lrmathMarkScrollers = () => { mark(); showTarget(); };  // MathJax calls it once the math is typeset
+  if (window.document$) document$.subscribe(later);
+  else document.addEventListener("DOMContentLoaded", later);
+})();

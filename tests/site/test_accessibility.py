@@ -1,0 +1,108 @@
+"""Screen readers and keyboards: axe-core on every page of the site, in both palettes.
+
+axe-core (vendored under ``tests/site/vendor/``) is injected into each page once its
+math is typeset. No serious or critical violation may remain in markup the site
+produces; the few that come from Material for MkDocs itself, and that the site cannot
+change without replacing the theme, are listed in ``ACCEPTED`` with the reason.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.site.browser import PageReport, inspect_math, watch
+from tests.site.test_browser import site_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+# rule id -> (CSS selector prefix of Material's own element, why it is accepted)
+ACCEPTED: dict[str, tuple[str, str]] = {}
+
+RUN_AXE = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => ({
+    id: v.id, impact: v.impact,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160), summary: (n.failureSummary || '').slice(0, 200)})),
+  }));
+}
+"""
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical axe-core violations on the page, one entry per element."""
+    page.add_script_tag(path=str(AXE))
+    out = []
+    for rule in page.evaluate(RUN_AXE):
+        for node in rule["nodes"]:
+            out.append({"rule": rule["id"], **node})
+    return out
+
+
+def accepted(violation: dict) -> bool:
+    entry = ACCEPTED.get(violation["rule"])
+    return entry is not None and violation["target"].startswith(entry[0])
+
+
+def test_no_serious_or_critical_violations_on_any_page_in_either_palette(browser, built_site):
+    base, site_dir = built_site
+    pages = site_pages(site_dir)
+    assert len(pages) >= 10, pages
+    by_rule, failures = collections.Counter(), {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        for path in pages:
+            page = context.new_page()
+            report = PageReport(base + path)
+            watch(page, report)
+            page.goto(base + path, wait_until="load")
+            inspect_math(page, report)
+            found = axe_violations(page)
+            page.close()
+            by_rule.update(v["rule"] for v in found)
+            ours = [v for v in found if not accepted(v)]
+            if ours:
+                failures[f"{path} ({scheme})"] = ours[:4] + ([f"... {len(ours)} in all"] if len(ours) > 4 else [])
+        context.close()
+    print("\naxe-core serious/critical violations by rule (accepted ones included):", dict(by_rule))
+    assert not failures, json.dumps(failures, indent=1)[:12000]
+
+
+def test_the_check_catches_a_violation(browser, built_site):
+    """An image without alternative text and a low-contrast link are reported (the check can fail)."""
+    base, _ = built_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    page.evaluate(
+        """() => { const p = document.querySelector('.md-content p');
+          p.insertAdjacentHTML('beforeend', '<img src="x.png"><span style="color:#ccc;background:#fff">faint text</span>'); }"""
+    )
+    rules = {v["rule"] for v in axe_violations(page)}
+    context.close()
+    assert {"image-alt", "color-contrast"} <= rules, rules
+
+
+def test_formulas_in_mark_summaries_stay_readable_by_assistive_technology(browser, built_site):
+    """MathJax's assistive MathML is on: a formula in a summary has a MathML twin a screen reader reads."""
+    base, site_dir = built_site
+    chapter = next(p for p in site_pages(site_dir) if "04-" in p)
+    context = browser.new_context()
+    page = context.new_page()
+    report = PageReport(base + chapter)
+    watch(page, report)
+    page.goto(base + chapter, wait_until="load")
+    inspect_math(page, report)
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('details.lr-how > summary')].filter(s => s.querySelector('mjx-container'))
+             .map(s => [...s.querySelectorAll('mjx-container')].every(m => m.querySelector('mjx-assistive-mml math')))"""
+    )
+    context.close()
+    assert len(found) >= 3, "no summary with math on the gradient chapter"
+    assert all(found), f"{found.count(False)} of {len(found)} summaries have math without assistive MathML"
