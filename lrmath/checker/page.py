@@ -11,8 +11,24 @@ of these, and may end with ``# reason`` (shown to the reader beside the step)::
 A line may carry ``\label{name}``: it gets an equation number, and
 ``\eqref{name}`` in the page's prose links to it. A reason beginning with
 ``numeric:`` allows a step that SymPy cannot prove to be checked at random points
-instead (it is shown differently). A reason beginning with ``wrong:`` marks a
-step that must fail (exercises): the build fails if it is ever proven.
+instead (it is shown differently): it is evaluated at 48 points of the declared
+domains, of magnitudes from 1e-4 to 1e3 and both signs, in arbitrary precision, and a
+point where a side is infinite or undefined never counts as agreement.
+
+A reason beginning with ``wrong:`` marks one step that must be false (exercises of
+the kind "find the wrong step"): the build fails unless the checker finds a
+counterexample inside the declared domains and confirms it with 60 significant
+digits; a step that is merely not proven is not wrong. ``wrong:`` marks exactly one
+step, so it is refused on a line with more than one ``=``. The lines after a wrong
+step continue from it and are checked as usual, against the wrong line: the exercise
+shows what the student derives from the mistake, each step judged on its own.
+
+Every line is also checked for meaning before it is proven (see
+:mod:`lrmath.checker.domains`): each denominator must be shown non-zero, each log's
+argument positive, each square root's argument non-negative, each derivative away
+from kinks (``|x|``, ``\max``); a name defined after its domain was declared must be
+shown to lie in it, and a function defined with a parameter in a domain may only be
+applied to arguments shown to lie there.
 
 Definitions accumulate down the page: a later block may use what an earlier one
 declared or defined.
@@ -39,6 +55,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from lrmath.checker.domains import convention_problem, in_domain, unmet, DOMAIN_TEXT
 from lrmath.checker.proving import Proof, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
@@ -241,6 +258,21 @@ class _PageChecker:
         self.failures: list[str] = []
         self.labels: dict[str, tuple[int, int]] = {}
         self.previous = None  # (expression, tex) that a continuation line continues from
+        #: function -> [(parameter name, declared domain of the parameter)]: its arguments must lie there
+        self.parameter_domains: dict = {}
+
+    def read(self, tex: str, bound: dict | None = None):
+        """Read ``tex``; refuse it if it means something only by a convention (see :mod:`lrmath.checker.domains`)."""
+        self.nt.obligations.clear()
+        value = read(tex, self.nt, bound)
+        problem = unmet(self.nt)
+        if problem is None:
+            scalar = value.component(sp.Symbol("k_entry", integer=True, positive=True)) if isinstance(value, Vec) else value
+            problem = convention_problem(scalar, self.nt, self.parameter_domains)
+        self.nt.obligations.clear()
+        if problem:
+            raise ReadError(f"`{tex}`: {problem}")
+        return value
 
     def fail(self, line: int, message: str) -> None:
         self.failures.append((line, message))
@@ -300,7 +332,9 @@ class _PageChecker:
                 raise ReadError("a step must be an equation `A = B` (or start with `=` to continue)")
         if len(rest_parts) < 2:
             return
-        exprs = [read(p.strip(), self.nt) for p in rest_parts]
+        if expect_wrong and len(rest_parts) > 2:
+            raise ReadError("`wrong:` marks one step: write the wrong step `A = B` on a line of its own")
+        exprs = [self.read(p.strip()) for p in rest_parts]
         if continuation:
             exprs[0] = self.previous[0]
         for i in range(1, len(exprs)):
@@ -326,6 +360,12 @@ class _PageChecker:
         if step.expect_wrong:
             if status in ("proven", "numeric"):
                 self.fail(step.line, "this step is marked `wrong:` but it holds: " + step.proof.method)
+            elif status != "refuted" or not step.proof.confirmed:
+                self.fail(
+                    step.line,
+                    "this step is marked `wrong:` but no counterexample confirmed in high precision was found "
+                    "inside the declared domains: it may be true; a `wrong:` step needs a real counterexample",
+                )
             else:
                 step.proof.status = "expected-wrong"
             return
@@ -341,6 +381,16 @@ class _PageChecker:
                 return
             step.number = len(self.labels) + 1
             self.labels[step.label] = (step.number, step.line)
+
+    def _entry_domain(self, base) -> str:
+        """The declared domain of the entries ``base[i]`` ('' for real numbers)."""
+        for d in self.nt.names.values():
+            if d.kind == "vector" and d.value == base:
+                return "probability" if d.probability else ("binary" if base.label.is_integer else "")
+        for d in self.nt.names.values():
+            if d.kind == "scalar" and d.value.name == str(base.label):
+                return d.domain if d.domain not in ("real", "defined") else ""
+        return ""
 
     def define(self, block: Block, line: int, target: str, body_tex: str, reason: str, label: str) -> None:
         tokens = tokenize(target)
@@ -359,8 +409,13 @@ class _PageChecker:
             if tokens[pos].text != ")" or tokens[pos + 1].kind != "end":
                 raise ReadError(f"cannot read the left side `{target}` of the definition")
             bound = {p: (nt.names[p].value if p in nt.names and nt.names[p].kind == "scalar" else sp.Symbol(p, real=True)) for p in params}
-            body = read(body_tex, nt, bound)
+            body = self.read(body_tex, bound)
             func = nt.define_function(name, params)
+            # the body may use each parameter's declared domain; so the function is defined there only
+            self.parameter_domains[func] = [
+                (p, nt.names[p].domain if p in nt.names and nt.names[p].kind == "scalar" and nt.names[p].domain not in ("real", "defined") else "")
+                for p in params
+            ]
             nt.definitions[func] = sp.Lambda(tuple(bound.values()), body)
             value = func(*bound.values())
         elif tokens[pos].text == "_":  # an indexed name: \hat{y}_i = ...
@@ -369,12 +424,18 @@ class _PageChecker:
             value = read(target, nt)
             if not isinstance(value, sp.Indexed) or not all(isinstance(i, sp.Symbol) for i in value.indices):
                 raise ReadError(f"the left side `{target}` must be a name with index letters")
-            body = read(body_tex, nt)
+            body = self.read(body_tex)
+            domain = self._entry_domain(value.base)
+            if domain and not in_domain(body, domain, nt):
+                raise ReadError(
+                    f"the entries of `{name}` are declared in {DOMAIN_TEXT.get(domain, domain)}, but the definition "
+                    f"`{body_tex}` is not shown to lie there: a domain is a fact to prove"
+                )
             nt.indexed_definitions[value.base] = (value.indices, body)
         else:
             if tokens[pos].kind != "end":
                 raise ReadError(f"cannot read the left side `{target}` of the definition")
-            body = read(body_tex, nt)
+            body = self.read(body_tex)
             if isinstance(body, Vec):
                 raise ReadError("vector-valued definitions are not supported: define the entries, e.g. \\hat{y}_i = ...")
             if name in nt.names:
@@ -383,6 +444,11 @@ class _PageChecker:
                     raise ReadError(f"`{name}` is declared as a {entry.kind} and cannot be defined as a number")
                 if entry.value in nt.definitions:
                     raise ReadError(f"`{name}` is already defined")
+                if entry.domain not in ("real", "defined") and not in_domain(body, entry.domain, nt):
+                    raise ReadError(
+                        f"`{name}` is declared in {DOMAIN_TEXT.get(entry.domain, entry.domain)}, but its definition "
+                        f"`{body_tex}` is not shown to lie there: a domain is a fact to prove"
+                    )
                 value = entry.value
             else:
                 value = sp.Symbol(name, real=True)
