@@ -25,6 +25,8 @@ refused with the reason. Nothing here samples numbers.
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -147,6 +149,15 @@ def _sign_uncached(expr, nt, want: str, depth: int, rewritten: bool) -> bool:
         if want == "nonnegative" and rec(e.args[0] - 1, "nonnegative"):
             return True
     if not rewritten:
+        # labels in {0, 1}: every case must be shown
+        finite = {k: v for k, v in nt.finite_symbols().items() if k in e.free_symbols}
+        if finite and len(finite) <= 3:
+            names = list(finite)
+            if all(
+                _sign(e.xreplace(dict(zip(names, values))), nt, want, depth + 1, True)
+                for values in itertools.product(*(finite[k] for k in names))
+            ):
+                return True
         # unfold definitions, write probabilities in logistic form, and put over one denominator
         for candidate in _rewrites(e, nt):
             if candidate != e and _sign(candidate, nt, want, depth + 1, True):
@@ -199,6 +210,9 @@ def in_domain(value, domain: str, nt) -> bool:
         if value in (0, 1):
             return True
         finite = nt.finite_symbols()
+        if isinstance(value, sp.Indexed):  # entries of a label y_i, or of a vector in {0, 1}^n or one-hot
+            a = value.base.assumptions0
+            return bool(a.get("integer") and a.get("nonnegative") and not a.get("positive"))
         return value in finite or (value.is_integer is True and sp.expand(value * (value - 1)) == 0)
     return False
 

@@ -11,7 +11,7 @@ of these, and may end with ``# reason`` (shown to the reader beside the step)::
 A line may carry ``\label{name}``: it gets an equation number, and
 ``\eqref{name}`` in the page's prose links to it. A reason beginning with
 ``numeric:`` allows a step that SymPy cannot prove to be checked at random points
-instead (it is shown differently): it is evaluated at 48 points of the declared
+instead (it is shown differently): it is evaluated at 32 points of the declared
 domains, of magnitudes from 1e-4 to 1e3 and both signs, in arbitrary precision, and a
 point where a side is infinite or undefined never counts as agreement.
 

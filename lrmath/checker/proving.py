@@ -489,6 +489,9 @@ def _cases(diff, nt: Notation) -> str | None:
 _SIZES = (3, 1, 2, 6, 4, 9)
 #: magnitudes of the values of real names, one per point: small, moderate and large
 _SCALES = (1.0, 0.01, 10.0, 1.0, 1000.0, 0.1, 100.0, 1e-4)
+#: the quick pass every step gets (a witness for a proof, and a first search for a counterexample)
+_QUICK_SIZES = (3, 1, 2, 5)
+_QUICK_SCALES = (1.0, 0.1, 10.0, 1.0)
 
 
 def _random_value(symbol, rng: random.Random, scale: float = 1.0, probability: bool = False):
@@ -528,12 +531,14 @@ def _probability_names(nt: Notation):
     return symbols, bases
 
 
-def numeric_difference(lhs, rhs, nt: Notation, trials: int = 6, seed: int = 0, seeds: int = 1, report: dict | None = None):
+def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, seeds: int = 1, report: dict | None = None, hard: bool = False):
     """Evaluate ``lhs - rhs`` at points of the declared domains; return (max relative difference, worst point).
 
-    Each point takes its values from a different magnitude (``_SCALES``) and random signs,
-    within each name's domain; sizes (``n``, ``d``) run through ``_SIZES``, indices are random
-    in their range. Values are exact fractions and both sides are evaluated with SymPy's
+    Each point takes its values from a different magnitude and random signs, within each
+    name's domain; sizes (``n``, ``d``) run through a list that includes 1, indices are
+    random in their range. The quick pass (every step) uses magnitudes 0.1 to 10 and sizes
+    up to 5; ``hard`` (``numeric:`` steps) magnitudes 1e-4 to 1e3 (probabilities down to
+    1e-8 from either end) and sizes up to 9. Values are exact fractions and both sides are evaluated with SymPy's
     arbitrary-precision arithmetic (mpmath), so nothing overflows. A point where either side
     is not a finite number (``inf``, ``nan``) is not agreement: it is skipped and counted in
     ``report["skipped"]``. Returns ``(None, None)`` when the expressions cannot be evaluated
@@ -542,13 +547,14 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 6, seed: int = 0, s
     full_l = _canonical_dummies(evaluate(lhs, nt, levels=None))
     full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
+    size_list, scale_list = (_SIZES, _SCALES) if hard else (_QUICK_SIZES, _QUICK_SCALES)
     probability_symbols, probability_bases = _probability_names(nt)
     worst, worst_point, evaluated, skipped = 0.0, None, 0, 0
     for run in range(seeds):
         rng = random.Random(seed + 7919 * run)
         for trial in range(trials):
-            scale = _SCALES[(trial + run) % len(_SCALES)]
-            point = {s: _SIZES[(i + trial + run) % len(_SIZES)] for i, s in enumerate(sizes)}
+            scale = scale_list[(trial + run) % len(scale_list)]
+            point = {s: size_list[(i + trial + run) % len(size_list)] for i, s in enumerate(sizes)}
             exprs = [e.xreplace(point) for e in (full_l, full_r)]
             ranges = {k: (lo.xreplace(point), hi.xreplace(point)) for k, (lo, hi) in nt.index_ranges().items()}
             for k, (lo, hi) in ranges.items():
@@ -594,11 +600,25 @@ def _relative_gap(a, b) -> float | None:
 
     ``inf`` or ``nan`` on either side is never agreement, even on both sides.
     """
-    for v in (a, b):
-        if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or v.free_symbols:
+    def finite(v) -> bool | None:  # True, False (infinite or undefined) or None (not a number)
+        if v.free_symbols or not v.is_number:
             return None
-        if any(not isinstance(part, (sp.Float, sp.Integer, sp.Rational)) for part in v.as_real_imag()):
-            return None
+        if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return False
+        return all(isinstance(part, (sp.Float, sp.Integer, sp.Rational)) for part in v.as_real_imag()) or None
+
+    kinds = [finite(v) for v in (a, b)]
+    if None in kinds:
+        return None
+    if not all(kinds):
+        # a finite value against an infinite one, or +inf against -inf, is a difference;
+        # inf or nan on both sides is never agreement: the point is skipped
+        signed = {sp.oo, -sp.oo}
+        if all(kinds) is False and kinds.count(False) == 1:
+            return math.inf
+        if a in signed and b in signed and a != b:
+            return math.inf
+        return None
     scale = max(sp.Integer(1), abs(a), abs(b))
     return float(abs(a - b) / scale)
 
@@ -704,7 +724,7 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
         return proof
     if numeric_reason is not None:  # tested hard: more seeds, every magnitude
         report = {}
-        gap, point = numeric_difference(lhs, rhs, nt, trials=len(_SCALES), seeds=4, report=report)
+        gap, point = numeric_difference(lhs, rhs, nt, trials=len(_SCALES), seeds=4, report=report, hard=True)
         if gap is not None and gap > 1e-9:
             proof.status = "refuted"
             proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
