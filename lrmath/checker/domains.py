@@ -30,7 +30,7 @@ import itertools
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-__all__ = ["positive", "nonnegative", "nonzero", "in_domain", "unmet", "convention_problem", "expand_logs"]
+__all__ = ["assume_nonzero", "positive", "nonnegative", "nonzero", "in_domain", "unmet", "convention_problem", "expand_logs"]
 
 #: how a domain is named in messages
 DOMAIN_TEXT = {
@@ -74,12 +74,24 @@ def _logistic_form(expr, nt):
 
 
 def _unfolded(expr, nt):
-    from lrmath.checker.proving import unfold
+    """``expr`` with definitions unfolded and derivatives (``F''(w)``) and limits evaluated."""
+    from lrmath.checker.proving import evaluate
 
     try:
-        return unfold(expr, nt)
-    except RecursionError:
+        return evaluate(expr, nt, levels=None)
+    except (RecursionError, ValueError, TypeError, NotImplementedError):
         return expr
+
+
+def assume_nonzero(nt, name) -> None:
+    """Record that a symbol, or every entry of an IndexedBase, is declared non-zero (``where w_j \\neq 0``)."""
+    nt.__dict__.setdefault("nonzero_facts", set()).add(name)
+    nt.__dict__.pop("_sign_memo", None)
+
+
+def _declared_nonzero(e, nt) -> bool:
+    facts = nt.__dict__.get("nonzero_facts", ())
+    return e in facts or (isinstance(e, sp.Indexed) and e.base in facts)
 
 
 def _sign(expr, nt, want: str, depth: int = 0, rewritten: bool = False) -> bool:
@@ -100,6 +112,8 @@ def _sign_uncached(expr, nt, want: str, depth: int, rewritten: bool) -> bool:
     if depth > 8:
         return False
     rec = lambda x, w=want: _sign(x, nt, w, depth + 1, rewritten)  # noqa: E731
+    if want == "nonzero" and _declared_nonzero(e, nt):
+        return True
     if want == "nonzero":
         if isinstance(e, sp.Mul):
             return all(rec(f) for f in e.args)

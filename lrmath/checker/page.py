@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from lrmath.checker.domains import convention_problem, in_domain, unmet, DOMAIN_TEXT
+from lrmath.checker.domains import DOMAIN_TEXT, assume_nonzero, convention_problem, in_domain, unmet
 from lrmath.checker.proving import Proof, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
@@ -63,6 +63,7 @@ __all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
 
 LABEL = re.compile(r"\\label\{([A-Za-z0-9:_-]+)\}")
 EQREF = re.compile(r"\\eqref\{([^}]*)\}")
+NONZERO = re.compile(r"(.+?)\s*\\(?:neq|ne)\s*0")
 
 
 @dataclass
@@ -279,6 +280,9 @@ class _PageChecker:
 
     def block(self, block: Block) -> None:
         self.previous = None
+        # `where w_j \neq 0` holds for its own block only
+        self.nt.__dict__.pop("nonzero_facts", None)
+        self.nt.__dict__.pop("_sign_memo", None)
         if not any(text.strip() for _, text in block.lines):
             self.fail(block.start, "this derivation block is empty")
         for line, raw in block.lines:
@@ -300,7 +304,11 @@ class _PageChecker:
         if keyword == "where":
             for part in rest.split(";"):
                 if part.strip():
-                    self.nt.declare(part.strip())
+                    nonzero = NONZERO.fullmatch(part.strip())
+                    if nonzero:
+                        self.assume_nonzero(nonzero.group(1).strip())
+                    else:
+                        self.nt.declare(part.strip())
                     block.declarations.append((line, part.strip()))
             return
         mode, numeric_reason = "prove", None
@@ -382,13 +390,27 @@ class _PageChecker:
             step.number = len(self.labels) + 1
             self.labels[step.label] = (step.number, step.line)
 
+    def assume_nonzero(self, tex: str) -> None:
+        r"""``where w_j \neq 0``: a declared name, or every entry of a declared vector, is not 0.
+
+        This is how a page says "wherever no weight is zero", so that a derivative of
+        ``|w_j|`` is allowed; like every ``where``, the reader sees it beside the block.
+        """
+        value = read(tex, self.nt)
+        if isinstance(value, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in value.indices):
+            assume_nonzero(self.nt, value.base)
+        elif isinstance(value, sp.Symbol) and value not in self.nt.definitions:
+            assume_nonzero(self.nt, value)
+        else:
+            raise ReadError(rf"`{tex} \neq 0`: only a declared name or an entry such as w_j can be declared non-zero")
+
     def _entry_domain(self, base) -> str:
         """The declared domain of the entries ``base[i]`` ('' for real numbers)."""
         for d in self.nt.names.values():
-            if d.kind == "vector" and d.value == base:
+            if d.kind in ("vector", "matrix") and d.value == base:
                 return "probability" if d.probability else ("binary" if base.label.is_integer else "")
-        for d in self.nt.names.values():
-            if d.kind == "scalar" and d.value.name == str(base.label):
+        for d in self.nt.names.values():  # \hat{y}_i, entries of a scalar name: its domain
+            if d.kind == "scalar" and base == sp.IndexedBase(d.value.name, **d.value.assumptions0):
                 return d.domain if d.domain not in ("real", "defined") else ""
         return ""
 
