@@ -349,7 +349,8 @@ def _defined_dependencies(variable, nt) -> set:
     else:
         return set()
     body = unfold(body, nt)
-    return body.free_symbols | {i.base for i in body.atoms(sp.Indexed)}
+    # the variables it is made of; indices and sizes (integers) only say which entry
+    return {s for s in body.free_symbols if not s.is_integer} | {i.base for i in body.atoms(sp.Indexed)}
 
 
 def convention_problem(expr, nt, parameter_domains: dict) -> str | None:
@@ -404,6 +405,7 @@ def convention_problem(expr, nt, parameter_domains: dict) -> str | None:
             return problem
         for v in d.variables:
             shared = _defined_dependencies(v, nt) & (operand.free_symbols | {i.base for i in operand.atoms(sp.Indexed)})
+            shared -= {v, getattr(v, "base", v)}
             if shared:
                 names = ", ".join(sorted(map(str, shared)))
                 return (

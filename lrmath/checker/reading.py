@@ -388,7 +388,12 @@ class Notation:
 
     def oblige(self, kind: str, value) -> None:
         """Record that ``value`` must be shown ``kind`` (nonzero, positive, ...) for the math to mean anything."""
-        if not isinstance(value, (Vec, Mat)) and not (isinstance(value, tuple) and any(isinstance(v, (Vec, Mat)) for v in value)):
+        entry = sp.Symbol("k_entry", integer=True, positive=True)  # a vector's condition holds for each entry
+        if isinstance(value, Vec):
+            value = value.component(entry)
+        if isinstance(value, tuple):
+            value = tuple(v.component(entry) if isinstance(v, Vec) else v for v in value)
+        if not isinstance(value, Mat) and not (isinstance(value, tuple) and any(isinstance(v, Mat) for v in value)):
             self.obligations.append((kind, value, tuple(self._limits)))
 
     def fresh_index(self, upper: sp.Expr) -> sp.Symbol:
