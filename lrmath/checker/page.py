@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from lrmath.checker.domains import DOMAIN_TEXT, assume_nonzero, convention_problem, in_domain, unmet
-from lrmath.checker.proving import Proof, prove
+from lrmath.checker.proving import Proof, confirmed_counterexample, numeric_difference, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
 __all__ = ["Block", "CheckedPage", "Step", "check_page", "find_blocks"]
@@ -366,6 +366,12 @@ class _PageChecker:
     def judge(self, step: Step) -> None:
         status = step.proof.status
         if step.expect_wrong:
+            if status == "unproven" and not isinstance(step.lhs_expr, Vec):
+                # not refuted at the quick points: search every magnitude before calling it true
+                gap, point = numeric_difference(step.lhs_expr, step.rhs_expr, self.nt, trials=8, seeds=4, hard=True)
+                if gap is not None and gap > 1e-6 and confirmed_counterexample(step.lhs_expr, step.rhs_expr, self.nt, point):
+                    status = step.proof.status = "refuted"
+                    step.proof.confirmed = True
             if status in ("proven", "numeric"):
                 self.fail(step.line, "this step is marked `wrong:` but it holds: " + step.proof.method)
             elif status != "refuted" or not step.proof.confirmed:
