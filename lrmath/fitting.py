@@ -1,11 +1,11 @@
 r"""Fitting: minimise :math:`J(\mathbf{w}, b) = \text{mean BCE} + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2`.
 
-Three methods, from the one the seeds teach to the ones used in practice:
+Three methods, from the one every course teaches first to the ones used in practice:
 
 ``"gd"``
     Gradient descent, :math:`\boldsymbol\theta \leftarrow \boldsymbol\theta - \eta\,\nabla J`,
-    with the step :math:`\eta = 1/L` from the Lipschitz constant
-    :math:`L = \lVert\tilde{\mathbf{X}}\rVert_2^2 / (4n) + \lambda` of the gradient
+    with the step :math:`\eta = 1/M` from the Lipschitz constant
+    :math:`M = \lVert\tilde{\mathbf{X}}\rVert_2^2 / (4n) + \lambda` of the gradient
     (:math:`\sigma' \le 1/4`), which guarantees that every step decreases :math:`J`.
     Slow, and there for teaching.
 ``"newton"``
@@ -226,7 +226,7 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
         Default 100 000 for ``"gd"`` and ``"fista"``, 100 for ``"newton"`` and
         ``"prox-newton"``, 2 000 for ``"lbfgs"``.
     lr : float, optional
-        Step size for ``"gd"`` and ``"fista"``; default :math:`1/L` (see the module docstring).
+        Step size for ``"gd"`` and ``"fista"``; default :math:`1/M` (see the module docstring).
     init : tuple (w, b), optional
         Starting point; default :math:`\mathbf{w} = 0` and :math:`b` the log-odds of the
         label mean (the best constant model). A previous fit's ``(result.w, result.b)``
@@ -338,11 +338,11 @@ def _gradient_descent(problem: _Problem, theta, tol, max_iter, lr=None):
     if not step > 0:
         raise ValueError(f"lr must be positive, got {lr!r}")
     loss, g, _ = problem.value_grad(theta)
-    history, times = [loss], [time.perf_counter() - start]  # the set-up (1/L) is included
+    history, times = [loss], [time.perf_counter() - start]  # the set-up (1/M) is included
     for it in range(1, max_iter + 1):
         if np.max(np.abs(g)) <= tol or problem.separable:
             return theta, it - 1, not problem.separable, history, times, float(np.max(np.abs(g)))
-        theta = theta - step * g  # the seeds' update: W := W - lr * grad
+        theta = theta - step * g  # the textbook update: W := W - lr * grad
         loss, g, _ = problem.value_grad(theta)
         if not np.isfinite(loss):
             raise FloatingPointError(f"gradient descent diverged at iteration {it}: lr={step:g} is too large")

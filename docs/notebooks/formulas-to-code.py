@@ -229,7 +229,8 @@ assert np.allclose(lrmath.log1pexp(zs), np.logaddexp(0, zs), rtol=1e-15, atol=0)
 # Finite is not the same as right. Compare the stable functions with the mpmath references
 # over scores from $-700$ to $700$ (chosen so that every exact value is an ordinary float, not
 # below $10^{-308}$), and print the **relative error** in units of the machine epsilon
-# $\varepsilon = 2^{-52} \approx 2.2 \times 10^{-16}$, the spacing of floats near 1. One unit
+# $\varepsilon = 2^{-52} \approx 2.2 \times 10^{-16}$, the spacing of floats just above 1
+# (just below 1 they are $2^{-53}$ apart). One unit
 # means agreement to the last bit or so. The literal formula for $\log(1 - \sigma(z))$ is
 # shown alongside.
 

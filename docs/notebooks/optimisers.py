@@ -14,8 +14,8 @@
 # %% [markdown]
 # # Other optimisers
 #
-# The source notes of this course say that the cross-entropy has no closed-form minimiser, so
-# it is minimised by gradient descent "or variants", and name a few: L-BFGS, SAG, SAGA,
+# Chapter 2 showed that the cross-entropy has no closed-form minimiser, so that it is
+# minimised by gradient descent or one of its variants, and named a few: L-BFGS, SAG, SAGA,
 # Adam. [Chapter 7](../training/) compared the full-batch methods that `lrmath.fit` offers
 # (gradient descent, Newton, L-BFGS). This chapter adds the *stochastic* ones, which look at
 # a few examples at a time: mini-batch SGD, Adam and SAGA. Each is written out here in a few
@@ -75,24 +75,24 @@ print(f"J at the start: {objective(np.zeros(d), b_start):.6f}")
 
 # %% [markdown]
 # How hard is this problem for a first-order method? The curvature of $J$ along a direction
-# is bounded above by $\hat L = \lVert\tilde{\mathbf{X}}\rVert_2^2/(4n) + \lambda$ everywhere
+# is bounded above by $\hat M = \lVert\tilde{\mathbf{X}}\rVert_2^2/(4n) + \lambda$ everywhere
 # ($\tilde{\mathbf{X}}$ is $\mathbf{X}$ with a column of ones; the $\frac14$ is the largest
-# value of $\sigma'$), and gradient descent in `fit` takes the step $1/\hat L$, the largest one
+# value of $\sigma'$), and gradient descent in `fit` takes the step $1/\hat M$, the largest one
 # that is safe everywhere. Near the minimum it then shrinks the gap by a factor of about
-# $1 - \mu/\hat L$ per step, where $\mu$ is the smallest eigenvalue of the Hessian at the
+# $1 - \ell/\hat M$ per step, where $\ell$ is the smallest eigenvalue of the Hessian at the
 # minimum, the curvature along the flattest direction.
 
 # %%
 X1 = np.column_stack([X, np.ones(n)])  # rows x~_i = (x_i, 1): the bias is the last weight
-L_hat = np.linalg.eigvalsh(X1.T @ X1)[-1] / (4 * n) + L2
-mu = np.linalg.eigvalsh(lrmath.hessian(optimum.w, optimum.b, X, y, l2=L2))[0]
-print(f"L_hat = {L_hat:.2f}, mu = {mu:.2e}, L_hat / mu = {L_hat / mu:.0f}")
-assert L_hat / mu > 1000
+M_hat = np.linalg.eigvalsh(X1.T @ X1)[-1] / (4 * n) + L2
+ell = np.linalg.eigvalsh(lrmath.hessian(optimum.w, optimum.b, X, y, l2=L2))[0]
+print(f"M_hat = {M_hat:.2f}, ell = {ell:.2e}, M_hat / ell = {M_hat / ell:.0f}")
+assert M_hat / ell > 1000
 
 # %% [markdown]
 # A ratio in the thousands means thousands of gradient steps: this problem is small but not
 # easy. The flattest directions are combinations of nearly redundant features (radius,
-# perimeter and area, for instance), held in place mostly by the penalty: $\mu$ is close to
+# perimeter and area, for instance), held in place mostly by the penalty: $\ell$ is close to
 # $\lambda = 10^{-3}$.
 #
 # ## Counting the cost: passes over the data

@@ -110,14 +110,14 @@ plt.show()
 # ## Gradient descent without a penalty
 #
 # Now run plain gradient descent, $\boldsymbol\theta \leftarrow \boldsymbol\theta -
-# \eta\nabla J$ with the safe step $\eta = 1/L$, $L = \lVert[\mathbf{X}, \mathbf{1}]\rVert_2^2
+# \eta\nabla J$ with the safe step $\eta = 1/M$, $M = \lVert[\mathbf{X}, \mathbf{1}]\rVert_2^2
 # / (4n)$ of chapter 8, for $10^5$ steps, written out here so that nothing stops it, and
 # record $\lVert\mathbf{w}\rVert$ and $J$ along the way.
 
 # %%
 X1 = np.column_stack([X, np.ones(n)])
-L = np.linalg.norm(X1, 2) ** 2 / (4 * n)
-eta = 1 / L
+M = np.linalg.norm(X1, 2) ** 2 / (4 * n)  # the bound on the curvature
+eta = 1 / M
 w, b = np.zeros(d), 0.0
 checkpoints = set(np.unique(np.logspace(0, 5, 41).astype(int)).tolist())
 steps, norms, losses = [], [], []
@@ -165,7 +165,7 @@ assert slope > 0
 # ## What `lrmath.fit` does, and the remedy
 #
 # `fit` refuses to pretend: with `l2=0` on these data it stops at the first iterate that
-# separates them and raises `SeparableDataWarning`, whatever the method. With a penalty,
+# separates them and warns with `SeparableDataWarning`, whatever the method. With a penalty,
 # even a small one, the objective is strongly convex (chapter 8), and the minimiser is
 # finite and unique; every method finds it.
 

@@ -267,9 +267,9 @@ for lam, nrm, tr, te in zip(l2_values, norms, train_accuracy, test_accuracy):
     print(f"l2 = {lam:8.1e}   |w| = {nrm:7.3f}   training accuracy {tr:.4f}   held-out accuracy {te:.4f}")
 
 # %% [markdown]
-# A larger penalty can never give larger weights: if $\lambda_1 < \lambda_2$ with minimisers
-# $\mathbf{w}_1, \mathbf{w}_2$, adding the two inequalities that say each is optimal for its own
-# $\lambda$ leaves $(\lambda_2 - \lambda_1)(\lVert\mathbf{w}_1\rVert^2 - \lVert\mathbf{w}_2\rVert^2) \ge 0$.
+# A larger penalty can never give larger weights: if $\lambda < \lambda'$ with minimisers
+# $\mathbf{w}, \mathbf{w}'$, adding the two inequalities that say each is optimal for its own
+# strength leaves $(\lambda' - \lambda)(\lVert\mathbf{w}\rVert^2 - \lVert\mathbf{w}'\rVert^2) \ge 0$.
 # The computed path obeys this:
 
 # %%
@@ -421,3 +421,179 @@ for t in (0.5, 0.3):
     counts[t] = (int(np.sum((predicted == 0) & (y_test == 1))), int(np.sum((predicted == 1) & (y_test == 0))))
     print(f"exercise 2: threshold {t}: {counts[t][0]} missed, {counts[t][1]} false alarms, {sum(counts[t])} errors")
 assert counts[0.3][0] <= counts[0.5][0] and counts[0.3][1] >= counts[0.5][1]
+
+# %% [markdown]
+# ## Beyond accuracy: reading and judging the model
+#
+# Accuracy is one number, and it hides the two questions a user of this model asks: *which
+# measurements drive the prediction?* and *how far can I trust a predicted probability?*
+# This section answers both with NumPy alone, on the same split as above: the weights read
+# as odds ratios, the confusion matrix, precision and recall, the ROC curve and its area, and
+# a calibration curve. It refits the model, so that it can be read on its own.
+
+# %%
+X, y, names = lrmath.load_breast_cancer()
+order = np.random.default_rng(0).permutation(len(y))
+n_test = round(0.25 * len(y))
+test, train = order[:n_test], order[n_test:]
+mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+X_train, X_test = (X[train] - mean) / std, (X[test] - mean) / std
+y_train, y_test = y[train], y[test]
+model = lrmath.fit(X_train, y_train, l2=1e-3, method="newton")
+p_test = lrmath.predict_proba(X_test, model.w, model.b)  # predicted P(malignant)
+
+# %% [markdown]
+# ### The weights as odds ratios
+#
+# Page [2b](../../02b-why-this-model/) proved that raising feature $j$ by one unit multiplies
+# the odds of "malignant" by $e^{w_j}$, whatever the other features are. The features are
+# standardised, so one unit is one standard deviation (of the training examples), and the
+# ratios of different features can be compared. The five largest effects:
+
+# %%
+odds_ratios = np.exp(model.w)
+strongest = np.argsort(-np.abs(model.w))[:5]
+print(f"{'feature':<24} {'weight':>7} {'odds ratio':>11}")
+for j in strongest:
+    print(f"{names[j]:<24} {model.w[j]:>7.2f} {odds_ratios[j]:>11.2f}")
+
+# %% [markdown]
+# An odds ratio above 1 pushes towards malignant, below 1 towards benign. Read them with
+# care: many of the 30 features measure nearly the same thing (radius, perimeter and area, in
+# three summaries each), and correlated features share their effect between them in ways the
+# data barely determine. A weight says what changes when *one* feature moves *with the others
+# held fixed*, which for a radius and an area of the same nucleus never happens. The
+# penalty keeps such weights finite and stable, not interpretable one by one.
+#
+# ### The confusion matrix, precision and recall
+#
+# At a threshold $t$ each held-out example is predicted malignant when $\hat{y} \ge t$. The
+# four counts of predicted against true class are the **confusion matrix**. From it,
+# **recall** (or sensitivity) is the fraction of malignant tumours that are caught,
+# **precision** the fraction of "malignant" predictions that are right, and **specificity**
+# the fraction of benign tumours recognised as benign.
+
+
+# %%
+def confusion(y_true, p, threshold):
+    """Counts (true positives, false positives, false negatives, true negatives)."""
+    predicted = p >= threshold
+    positive = y_true == 1
+    return (int(np.sum(predicted & positive)), int(np.sum(predicted & ~positive)),
+            int(np.sum(~predicted & positive)), int(np.sum(~predicted & ~positive)))
+
+
+for threshold in (0.5, 0.3):
+    tp, fp, fn, tn = confusion(y_test, p_test, threshold)
+    print(f"threshold {threshold}:{'predicted malignant':>34}   predicted benign")
+    print(f"  truly malignant ({tp + fn:3d})      {tp:8d}             {fn:8d}")
+    print(f"  truly benign    ({fp + tn:3d})      {fp:8d}             {tn:8d}")
+    precision, recall, specificity = tp / (tp + fp), tp / (tp + fn), tn / (tn + fp)
+    print(f"  precision {precision:.3f}   recall {recall:.3f}   "
+          f"specificity {specificity:.3f}   accuracy {(tp + tn) / len(y_test):.3f}\n")
+
+# %% [markdown]
+# Lowering the threshold catches more malignant tumours (recall up) at the price of more
+# false alarms (precision and specificity down). Which threshold is right depends on the
+# costs of the two errors, which the data do not know.
+#
+# ### The ROC curve and its area
+#
+# The **ROC curve** shows every threshold at once: for each, the fraction of malignant
+# tumours caught (true-positive rate, the recall) against the fraction of benign ones
+# flagged (false-positive rate, $1 -$ specificity). Sweeping the threshold down through the
+# sorted predictions adds one example at a time. The **area under the curve (AUC)** is 1 for
+# a perfect ranking and $\frac12$ for a random one.
+
+
+# %%
+def roc_curve(y_true, p):
+    """False- and true-positive rates at every threshold, highest first."""
+    order = np.argsort(-p, kind="stable")
+    y_sorted, p_sorted = y_true[order], p[order]
+    last_of_tie = np.r_[np.diff(p_sorted) != 0, True]  # tied scores enter together
+    tp = np.cumsum(y_sorted)[last_of_tie]
+    fp = np.cumsum(1 - y_sorted)[last_of_tie]
+    return np.r_[0, fp / fp[-1]], np.r_[0, tp / tp[-1]]
+
+
+fpr, tpr = roc_curve(y_test, p_test)
+auc = np.trapezoid(tpr, fpr)
+print(f"AUC on the held-out examples: {auc:.4f}")
+
+# %% [markdown]
+# The AUC has a second meaning that needs no curve: it is the probability that a randomly
+# chosen malignant example gets a higher predicted probability than a randomly chosen benign
+# one (ties counting one half). Counting all such pairs gives the same number:
+
+# %%
+p_malignant, p_benign = p_test[y_test == 1], p_test[y_test == 0]
+higher = p_malignant[:, None] > p_benign[None, :]
+tied = p_malignant[:, None] == p_benign[None, :]
+auc_pairs = (higher.sum() + 0.5 * tied.sum()) / higher.size
+print(f"fraction of (malignant, benign) pairs ranked correctly: {auc_pairs:.4f}")
+
+# %% [markdown]
+# ### Calibration: do the probabilities mean what they say?
+#
+# A model is **calibrated** if, among the examples it gives a probability near 0.8, about
+# 80 % are malignant. Group the held-out predictions into bins and compare each bin's mean
+# prediction with the fraction of malignant examples in it. With 142 held-out examples the
+# bins are small, so the counts are printed too.
+
+# %%
+edges = np.linspace(0, 1, 6)
+bin_of = np.clip(np.digitize(p_test, edges) - 1, 0, len(edges) - 2)
+print(f"{'bin':>11} {'examples':>9} {'mean prediction':>16} {'fraction malignant':>19}")
+calibration = []
+for k in range(len(edges) - 1):
+    members = bin_of == k
+    if members.any():
+        mean_p, fraction = p_test[members].mean(), y_test[members].mean()
+        calibration.append((mean_p, fraction, int(members.sum())))
+        print(f"[{edges[k]:.1f}, {edges[k + 1]:.1f}) {members.sum():>9d} "
+              f"{calibration[-1][0]:>16.3f} {calibration[-1][1]:>19.3f}")
+predicted_mean, observed, counts = map(np.array, zip(*calibration))
+
+fig, (roc_ax, cal_ax) = plt.subplots(1, 2, figsize=(9, 4))
+roc_ax.plot(fpr, tpr, drawstyle="steps-post",
+            label=f"logistic regression (AUC {auc:.3f})")
+roc_ax.plot([0, 1], [0, 1], "--", color="gray", label="random ranking (AUC 0.5)")
+roc_ax.set(xlabel="false-positive rate (1 - specificity)",
+           ylabel="true-positive rate (recall)", title="ROC curve, held-out examples")
+roc_ax.legend(loc="lower right")
+cal_ax.plot([0, 1], [0, 1], "--", color="gray", label="perfectly calibrated")
+cal_ax.plot(predicted_mean, observed, "o-", label="held-out bins")
+for x, o, c in zip(predicted_mean, observed, counts):
+    cal_ax.annotate(str(c), (x, o), textcoords="offset points", xytext=(5, -12),
+                    fontsize=8)
+cal_ax.set(xlabel="mean predicted probability", ylabel="fraction malignant",
+           title="Calibration (numbers: examples per bin)")
+cal_ax.legend(loc="upper left")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Most predictions sit near 0 or 1, and there the fractions match well. The middle bins hold
+# only a few examples each, so their points are noisy; a calibration curve needs many more
+# examples than an accuracy does. Maximum likelihood tends to give calibrated probabilities
+# on the data it was fitted to, because the gradient in $b$ vanishes exactly when the mean
+# prediction equals the fraction of positives (chapter 4); the penalty and the difference
+# between training and held-out data are what can pull it off.
+#
+# ### Checks of this section
+
+# %%
+tp5, fp5, fn5, tn5 = confusion(y_test, p_test, 0.5)
+tp3, fp3, fn3, tn3 = confusion(y_test, p_test, 0.3)
+assert tp5 + fp5 + fn5 + tn5 == len(y_test)
+assert tp3 >= tp5 and fp3 >= fp5, "a lower threshold flags at least as many examples"
+assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+assert fpr[-1] == tpr[-1] == 1
+assert abs(auc - auc_pairs) < 1e-12, "the area is the ranking probability"
+assert 0.5 < auc <= 1
+assert counts.sum() == len(y_test)
+train_mean_prediction = lrmath.predict_proba(X_train, model.w, model.b).mean()
+print(f"mean prediction on the training set {train_mean_prediction:.4f}, "
+      f"fraction malignant {y_train.mean():.4f}")
+assert abs(train_mean_prediction - y_train.mean()) < 1e-8, "dJ/db = 0 at the fit"

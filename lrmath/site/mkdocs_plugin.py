@@ -114,6 +114,11 @@ class LrmathPlugin(BasePlugin):
     # -- notebook pages --------------------------------------------------------
     def on_page_content(self, html, page, config, files):
         html = _NBCONVERT_MATHJAX.sub("", html)
+        # The numbered steps of derivation blocks carry ids (eq-<label>) that MkDocs does
+        # not see, since superfences places their HTML after its anchor scan: register
+        # them, so that another page may link to a step and a wrong link fails the build.
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= set(_STEP_ID.findall(html))
         # Keep cell outputs, prompts, the copy button's duplicate of each cell and the
         # "how it was proven" dumps out of the search index, so that searching finds the
         # prose and the code, not printed numbers.
@@ -127,6 +132,8 @@ class LrmathPlugin(BasePlugin):
             )
         return html.replace('<pre class="lr-proof">', '<pre class="lr-proof" data-search-exclude>')
 
+
+_STEP_ID = re.compile(r'<[^>]* id="(eq-[^"]+)"')
 
 # Material's search parser compares elements by tag name only, so an excluded <div>
 # stops being excluded at the first nested </div>. Mark the innermost elements instead:

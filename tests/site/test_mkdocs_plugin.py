@@ -1,5 +1,6 @@
 """The MkDocs integration: builds fail at the right line, and proofs are cached by content."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -133,3 +134,21 @@ def test_notebook_cache_key_follows_the_notebook_and_the_package(monkeypatch):
     assert key == notebooks.cache_key(b"x = 1") != notebooks.cache_key(b"x = 2")
     monkeypatch.setattr(notebooks, "_package_digest", lambda: "changed")
     assert notebooks.cache_key(b"x = 1") != key
+
+
+@pytest.mark.parametrize("anchor, ok", [("eq-slope", True), ("eq-slop", False)])
+def test_another_page_may_link_to_a_numbered_step_and_a_wrong_anchor_fails(tmp_path, anchor, ok):
+    root = make_project(tmp_path)
+    (root / "docs" / "other.md").write_text(f"# Other\n\nThe [slope](index.md#{anchor}).\n")
+    config = root / "mkdocs.yml"
+    text = config.read_text().replace("  - index.md\n", "  - index.md\n  - other.md\n")
+    config.write_text(text + "validation:\n  links:\n    anchors: warn\n")  # as the course's mkdocs.yml
+    # not build(root): under -q MkDocs does not emit, and so does not count, the warning
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
+                            capture_output=True, text=True,
+                            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin",
+                                 "PYTHONPATH": os.environ.get("PYTHONPATH", "")})
+    if ok:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0 and "does not contain an anchor '#eq-slop'" in result.stderr, result.stderr
