@@ -626,8 +626,10 @@ def _relative_gap(a, b) -> float | None:
 def confirmed_counterexample(lhs, rhs, nt: Notation, point: dict, digits: int = 60) -> bool:
     """The sides differ at ``point``, confirmed with ``digits`` significant digits (mpmath, via SymPy's evalf)."""
     try:
-        sides = [sp.N(_canonical_dummies(evaluate(e, nt, levels=None)).xreplace(point).doit().xreplace(point), digits, strict=True)
-                 for e in (lhs, rhs)]
+        sides = []
+        for e in (lhs, rhs):
+            value = sp.sympify(sp.sympify(_canonical_dummies(evaluate(sp.sympify(e), nt, levels=None))).xreplace(point))
+            sides.append(sp.N(sp.sympify(value.doit().xreplace(point)), digits, strict=True))
         gap = _relative_gap(*sides)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, PrecisionExhausted):
         return False
