@@ -11,8 +11,24 @@ of these, and may end with ``# reason`` (shown to the reader beside the step)::
 A line may carry ``\label{name}``: it gets an equation number, and
 ``\eqref{name}`` in the page's prose links to it. A reason beginning with
 ``numeric:`` allows a step that SymPy cannot prove to be checked at random points
-instead (it is shown differently). A reason beginning with ``wrong:`` marks a
-step that must fail (exercises): the build fails if it is ever proven.
+instead (it is shown differently): it is evaluated at 32 points of the declared
+domains, of magnitudes from 1e-4 to 1e3 and both signs, in arbitrary precision, and a
+point where a side is infinite or undefined never counts as agreement.
+
+A reason beginning with ``wrong:`` marks one step that must be false (exercises of
+the kind "find the wrong step"): the build fails unless the checker finds a
+counterexample inside the declared domains and confirms it with 60 significant
+digits; a step that is merely not proven is not wrong. ``wrong:`` marks exactly one
+step, so it is refused on a line with more than one ``=``. The lines after a wrong
+step continue from it and are checked as usual, against the wrong line: the exercise
+shows what the student derives from the mistake, each step judged on its own.
+
+Every line is also checked for meaning before it is proven (see
+:mod:`lrmath.checker.domains`): each denominator must be shown non-zero, each log's
+argument positive, each square root's argument non-negative, each derivative away
+from kinks (``|x|``, ``\max``); a name defined after its domain was declared must be
+shown to lie in it, and a function defined with a parameter in a domain may only be
+applied to arguments shown to lie there.
 
 Definitions accumulate down the page: a later block may use what an earlier one
 declared or defined.
@@ -40,15 +56,17 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from lrmath.checker.displays import check_displays
+from lrmath.checker.domains import DOMAIN_TEXT, assume_nonzero, convention_problem, in_domain, unmet
 from lrmath.checker.inequalities import prove_inequality
 from lrmath.checker.fences import LANGUAGE, code_blocks, lone_carriage_return, source_lines, unclosed_fences
-from lrmath.checker.proving import Proof, prove
+from lrmath.checker.proving import Proof, confirmed_counterexample, numeric_difference, prove
 from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
 
 __all__ = ["Block", "CheckedPage", "Step", "check_page", "check_page_here", "find_blocks"]
 
 LABEL = re.compile(r"\\label\{([A-Za-z0-9:_-]+)\}")
 EQREF = re.compile(r"\\eqref\{([^}]*)\}")
+NONZERO = re.compile(r"(.+?)\s*\\(?:neq|ne)\s*0")
 
 
 @dataclass
@@ -330,6 +348,21 @@ class _PageChecker:
         self.labels: dict[str, tuple[int, int]] = {}
         self.declared_in: dict[str, str] = {}  # name -> the `where` part that declared it
         self.previous = None  # (expression, tex) that a continuation line continues from
+        #: function -> [(parameter name, declared domain of the parameter)]: its arguments must lie there
+        self.parameter_domains: dict = {}
+
+    def read(self, tex: str, bound: dict | None = None):
+        """Read ``tex``; refuse it if it means something only by a convention (see :mod:`lrmath.checker.domains`)."""
+        self.nt.obligations.clear()
+        value = read(tex, self.nt, bound)
+        problem = unmet(self.nt)
+        if problem is None:
+            scalar = value.component(sp.Symbol("k_entry", integer=True, positive=True)) if isinstance(value, Vec) else value
+            problem = convention_problem(scalar, self.nt, self.parameter_domains)
+        self.nt.obligations.clear()
+        if problem:
+            raise ReadError(f"`{tex}`: {problem}")
+        return value
 
     def fail(self, line: int, message: str) -> None:
         self.failures.append((line, message))
@@ -337,6 +370,9 @@ class _PageChecker:
     def block(self, block: Block) -> None:
         self.previous = None
         self.nt.begin_block()
+        # `where w_j \neq 0` holds for its own block only
+        self.nt.__dict__.pop("nonzero_facts", None)
+        self.nt.__dict__.pop("_sign_memo", None)
         if not any(text.strip() for _, text in block.lines):
             self.fail(block.start, "this derivation block is empty")
         for line, raw in block.lines:
@@ -384,7 +420,11 @@ class _PageChecker:
             for part in rest.split(";"):
                 if part.strip():
                     before = set(self.nt.names)
-                    self.nt.declare(part.strip())
+                    nonzero = NONZERO.fullmatch(part.strip())
+                    if nonzero:
+                        self.assume_nonzero(nonzero.group(1).strip())
+                    else:
+                        self.nt.declare(part.strip())
                     block.declarations.append((line, part.strip()))
                     for name in set(self.nt.names) - before:
                         self.declared_in[name] = part.strip()
@@ -417,7 +457,9 @@ class _PageChecker:
                 raise ReadError("a step must be an equation `A = B` or an inequality `A \\le B` (or start with `=` to continue)")
         if len(rest_parts) < 2:
             return
-        exprs = [read(p.strip(), self.nt) for p in rest_parts]
+        if expect_wrong and len(rest_parts) > 2:
+            raise ReadError("`wrong:` marks one step: write the wrong step `A = B` on a line of its own")
+        exprs = [self.read(p.strip()) for p in rest_parts]
         if continuation:
             exprs[0] = self.previous[0]
         for i in range(1, len(exprs)):
@@ -448,8 +490,20 @@ class _PageChecker:
     def judge(self, step: Step) -> None:
         status = step.proof.status
         if step.expect_wrong:
+            if status == "unproven" and not isinstance(step.lhs_expr, Vec):
+                # not refuted at the quick points: search every magnitude before calling it true
+                gap, point = numeric_difference(step.lhs_expr, step.rhs_expr, self.nt, trials=8, seeds=4, hard=True)
+                if gap is not None and gap > 1e-6 and confirmed_counterexample(step.lhs_expr, step.rhs_expr, self.nt, point):
+                    status = step.proof.status = "refuted"
+                    step.proof.confirmed = True
             if status in ("proven", "numeric"):
                 self.fail(step.line, "this step is marked `wrong:` but it holds: " + step.proof.method)
+            elif status != "refuted" or not step.proof.confirmed:
+                self.fail(
+                    step.line,
+                    "this step is marked `wrong:` but no counterexample confirmed in high precision was found "
+                    "inside the declared domains: it may be true; a `wrong:` step needs a real counterexample",
+                )
             else:
                 step.proof.status = "expected-wrong"
             return
@@ -465,6 +519,30 @@ class _PageChecker:
                 return
             step.number = len(self.labels) + 1
             self.labels[step.label] = (step.number, step.line)
+
+    def assume_nonzero(self, tex: str) -> None:
+        r"""``where w_j \neq 0``: a declared name, or every entry of a declared vector, is not 0.
+
+        This is how a page says "wherever no weight is zero", so that a derivative of
+        ``|w_j|`` is allowed; like every ``where``, the reader sees it beside the block.
+        """
+        value = read(tex, self.nt)
+        if isinstance(value, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in value.indices):
+            assume_nonzero(self.nt, value.base)
+        elif isinstance(value, sp.Symbol) and value not in self.nt.definitions:
+            assume_nonzero(self.nt, value)
+        else:
+            raise ReadError(rf"`{tex} \neq 0`: only a declared name or an entry such as w_j can be declared non-zero")
+
+    def _entry_domain(self, base) -> str:
+        """The declared domain of the entries ``base[i]`` ('' for real numbers)."""
+        for d in self.nt.names.values():
+            if d.kind in ("vector", "matrix") and d.value == base:
+                return "probability" if d.probability else ("binary" if base.label.is_integer else "")
+        for d in self.nt.names.values():  # \hat{y}_i, entries of a scalar name: its domain
+            if d.kind == "scalar" and base == sp.IndexedBase(d.value.name, **d.value.assumptions0):
+                return d.domain if d.domain not in ("real", "defined") else ""
+        return ""
 
     def define(self, block: Block, line: int, target: str, body_tex: str, reason: str, label: str) -> None:
         tokens = tokenize(target)
@@ -490,8 +568,13 @@ class _PageChecker:
                         r"it with \nabla"
                     )
             bound = {p: (nt.names[p].value if p in nt.names and nt.names[p].kind == "scalar" else sp.Symbol(p, real=True)) for p in params}
-            body = read(body_tex, nt, bound)
+            body = self.read(body_tex, bound)
             func = nt.define_function(name, params)
+            # the body may use each parameter's declared domain; so the function is defined there only
+            self.parameter_domains[func] = [
+                (p, nt.names[p].domain if p in nt.names and nt.names[p].kind == "scalar" and nt.names[p].domain not in ("real", "defined") else "")
+                for p in params
+            ]
             nt.definitions[func] = sp.Lambda(tuple(bound.values()), body)
             value = func(*bound.values())
         elif tokens[pos].text == "_":  # an indexed name: \hat{y}_i = ...
@@ -500,12 +583,18 @@ class _PageChecker:
             value = read(target, nt)
             if not isinstance(value, sp.Indexed) or not all(isinstance(i, sp.Symbol) for i in value.indices):
                 raise ReadError(f"the left side `{target}` must be a name with index letters")
-            body = read(body_tex, nt)
+            body = self.read(body_tex)
+            domain = self._entry_domain(value.base)
+            if domain and not in_domain(body, domain, nt):
+                raise ReadError(
+                    f"the entries of `{name}` are declared in {DOMAIN_TEXT.get(domain, domain)}, but the definition "
+                    f"`{body_tex}` is not shown to lie there: a domain is a fact to prove"
+                )
             nt.indexed_definitions[value.base] = (value.indices, body)
         else:
             if tokens[pos].kind != "end":
                 raise ReadError(f"cannot read the left side `{target}` of the definition")
-            body = read(body_tex, nt)
+            body = self.read(body_tex)
             if isinstance(body, Vec):
                 raise ReadError("vector-valued definitions are not supported: define the entries, e.g. \\hat{y}_i = ...")
             if name in nt.names:
@@ -514,6 +603,11 @@ class _PageChecker:
                     raise ReadError(f"`{name}` is declared as a {entry.kind} and cannot be defined as a number")
                 if entry.value in nt.definitions:
                     raise ReadError(f"`{name}` is already defined")
+                if entry.domain not in ("real", "defined") and not in_domain(body, entry.domain, nt):
+                    raise ReadError(
+                        f"`{name}` is declared in {DOMAIN_TEXT.get(entry.domain, entry.domain)}, but its definition "
+                        f"`{body_tex}` is not shown to lie there: a domain is a fact to prove"
+                    )
                 value = entry.value
             else:
                 value = sp.Symbol(name, real=True)

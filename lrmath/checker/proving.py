@@ -33,11 +33,13 @@ import time
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
 from sympy.simplify.simplify import sum_simplify
 
+from lrmath.checker.domains import expand_logs
 from lrmath.checker.reading import Notation, Vec
 
-__all__ = ["Proof", "prove", "evaluate", "unfold", "numeric_difference"]
+__all__ = ["Proof", "prove", "evaluate", "unfold", "numeric_difference", "confirmed_counterexample"]
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Proof:
     rhs: str = ""
     seconds: float = 0.0
     checks: list = field(default_factory=list)
+    #: for ``refuted``: the counterexample was confirmed in high precision inside the declared domains
+    confirmed: bool = False
 
 
 # --------------------------------------------------------------------------------------
@@ -257,33 +261,6 @@ def _summands_simplified(expr):
     return rest + sp.Add(*merged)
 
 
-def _log_rules_allowed(expr, nt: Notation) -> bool:
-    """``log(a b) = log a + log b`` and ``log(a^c) = c log a`` need a, b > 0.
-
-    Allowed when every name inside every log is a declared probability (so the
-    name and one minus it are positive), a positive name, or a label in {0, 1}
-    (which only appears in exponents).
-    """
-    safe = set()
-    for d in nt.names.values():
-        if d.kind == "scalar" and (d.probability or d.domain in ("positive", "binary", "natural")):
-            safe.add(d.value.name)
-        if d.kind == "index":  # only ever a subscript inside a log
-            safe.add(d.value.name)
-    for log in expr.atoms(sp.log):
-        if log.args[0].is_positive is True or sp.together(log.args[0]).is_positive is True:
-            continue  # e.g. e^{z_k} / \sum_m e^{z_m}, or 1 - 1/(1 + e^{t}) = e^{t}/(1 + e^{t}), for real z, t
-        for s in log.args[0].free_symbols:
-            if isinstance(s, sp.Indexed):  # judged by its base, below
-                continue
-            if s.name not in safe and str(s) not in safe and s.is_positive is not True:
-                return False
-        for idx in log.args[0].atoms(sp.Indexed):
-            if str(idx.base) not in safe:
-                return False
-    return True
-
-
 def _canonical_dummies(expr):
     """Rename the index of every sum and product by its nesting depth.
 
@@ -480,12 +457,13 @@ def _zero(diff, nt: Notation) -> str | None:
                 return "each logarithm's argument reduced to one fraction, then cancel = 0"
         except (TypeError, NotImplementedError, sp.PolynomialError):
             pass
-    if diff.has(sp.log) and _log_rules_allowed(diff, nt):
-        expanded = sp.expand_log(diff.doit() if diff.has(sp.Product) else diff, force=True)
-        if expanded.has(sp.Sum) or expanded.has(sp.Product):
-            expanded = _summands_simplified(sp.expand_log(expanded, force=True))
-        if _cheap_zero(expanded, nt) or _simplifies_to_zero(expanded):
-            return "log rules (valid: every log argument is positive), then simplify = 0"
+    if diff.has(sp.log):
+        expanded = expand_logs(diff, nt)
+        if expanded != diff:
+            if expanded.has(sp.Sum) or expanded.has(sp.Product):
+                expanded = _summands_simplified(expanded)
+            if _cheap_zero(expanded, nt) or _simplifies_to_zero(expanded):
+                return "log rules where each log's argument is proven positive, then simplify = 0"
     if _simplifies_to_zero(diff):
         return "simplify(lhs - rhs) = 0"
     if diff.has(sp.tanh) and _cheap_zero(sp.cancel(sp.together(diff.rewrite(sp.exp))), nt):
@@ -520,81 +498,164 @@ def _cases(diff, nt: Notation) -> str | None:
 # Numbers: a witness and counterexamples
 # --------------------------------------------------------------------------------------
 
-_SIZES = (3, 2, 4, 2)
+#: sizes (``n``, ``d``) tried, one per point: 1 (the edge case) and past the small ones
+_SIZES = (3, 1, 2, 6, 4, 9)
+#: magnitudes of the values of real names, one per point: small, moderate and large
+_SCALES = (1.0, 0.01, 10.0, 1.0, 1000.0, 0.1, 100.0, 1e-4)
+#: the quick pass every step gets (a witness for a proof, and a first search for a counterexample)
+_QUICK_SIZES = (3, 1, 2, 5)
+_QUICK_SCALES = (1.0, 0.1, 10.0, 1.0)
 
 
-def _random_value(symbol, rng: random.Random):
+def _random_value(symbol, rng: random.Random, scale: float = 1.0, probability: bool = False):
+    """A value in the symbol's declared domain, of about the given magnitude (an exact fraction)."""
     a = symbol.assumptions0 if hasattr(symbol, "assumptions0") else {}
-    if a.get("integer") and a.get("nonnegative"):
+    if a.get("integer") and a.get("nonnegative") and not a.get("positive"):
         return rng.choice((0, 1))
+    if a.get("integer") and a.get("positive"):
+        return rng.randint(1, 6)
+    if probability:  # in (0, 1): in the middle, or close to either end
+        where = rng.random()
+        if scale >= 100 and where < 0.5:
+            value = 10 ** -rng.uniform(2, 8)
+        elif scale >= 100:
+            value = 1 - 10 ** -rng.uniform(2, 8)
+        else:
+            value = rng.uniform(0.02, 0.98)
+        return sp.Rational(value)
+    magnitude = scale * rng.uniform(0.3, 3.0)
     if a.get("positive"):
-        return rng.uniform(0.05, 0.95)
-    if a.get("nonnegative"):  # declared `s \geq 0`
-        return rng.uniform(0.0, 2.0)
+        return sp.Rational(magnitude)
+    if a.get("nonnegative"):  # declared `s \geq 0`: sometimes exactly 0
+        return sp.Integer(0) if rng.random() < 0.15 else sp.Rational(magnitude)
     if a.get("negative"):  # declared `t < 0`
-        return rng.uniform(-2.0, -0.05)
-    return rng.uniform(-2.0, 2.0)
+        return -sp.Rational(magnitude)
+    return sp.Rational(magnitude if rng.random() < 0.5 else -magnitude)
 
 
-def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0):
-    """Evaluate ``lhs - rhs`` at random points; return (max |difference|, worst point).
+def _probability_names(nt: Notation):
+    symbols, bases = set(), set()
+    for d in nt.names.values():
+        if d.probability and d.kind == "scalar":
+            symbols.add(d.value)
+            bases.add(sp.IndexedBase(d.value.name, **d.value.assumptions0))  # its entries \hat{y}_i
+        elif d.probability and d.kind == "vector":
+            bases.add(d.value)
+    return symbols, bases
 
-    Sizes (``n``, ``d``) become small numbers and indices random ones in range.
-    Returns ``(None, None)`` when the expressions cannot be evaluated.
+
+def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, seeds: int = 1, report: dict | None = None, hard: bool = False):
+    """Evaluate ``lhs - rhs`` at points of the declared domains; return (max relative difference, worst point).
+
+    Each point takes its values from a different magnitude and random signs, within each
+    name's domain; sizes (``n``, ``d``) run through a list that includes 1, indices are
+    random in their range. The quick pass (every step) uses magnitudes 0.1 to 10 and sizes
+    up to 5; ``hard`` (``numeric:`` steps) magnitudes 1e-4 to 1e3 (probabilities down to
+    1e-8 from either end) and sizes up to 9. Values are exact fractions and both sides are evaluated with SymPy's
+    arbitrary-precision arithmetic (mpmath), so nothing overflows. A point where either side
+    is not a finite number (``inf``, ``nan``) is not agreement: it is skipped and counted in
+    ``report["skipped"]``. Returns ``(None, None)`` when the expressions cannot be evaluated
+    or no point gave two finite values.
     """
-    rng = random.Random(seed)
-    # bound indices renamed (_i0, _i1, ...), so that substituting a declared index that is
-    # free on one side cannot reach a sum over that same letter on the other side
     full_l = _canonical_dummies(evaluate(lhs, nt, levels=None))
     full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
-    worst, worst_point = 0.0, None
-    # the sizes are the same at every trial: substitute them (and expand what they make
-    # finite, such as sums to n) once, not at every trial
-    size_point = {s: _SIZES[i % len(_SIZES)] for i, s in enumerate(sizes)}
-    sized = [sp.sympify(e.xreplace(size_point)) for e in (full_l, full_r)]
-    sized_free = sized[0].free_symbols | sized[1].free_symbols
-    sized = [sp.sympify(e.doit()) for e in sized]
-    ranges = {k: (sp.sympify(lo).xreplace(size_point), sp.sympify(hi).xreplace(size_point)) for k, (lo, hi) in nt.index_ranges().items()}
-    for _ in range(trials):
-        point = dict(size_point)
-        exprs = sized
-        for k, (lo, hi) in ranges.items():
-            if k in sized_free:
-                point[k] = rng.randint(int(lo), int(hi))
-        exprs = [e.xreplace(point).doit() for e in exprs]
-        labels = {i.base.label for e in exprs for i in e.atoms(sp.Indexed)}
-        free = set().union(*(e.free_symbols for e in exprs)) - labels
-        indexed = set().union(*(e.atoms(sp.Indexed) for e in exprs))
-        for s in sorted(free, key=str):
-            point[s] = _random_value(s, rng)
-        one_hot = nt.one_hot_bases()
-        hot = {base: rng.randint(1, int(size.xreplace(point))) for base, size in one_hot.items()}
-        for s in sorted(indexed, key=str):
-            if s.base in one_hot and all(i.is_Integer for i in s.indices):
-                point[s] = int(s.indices[0] == hot[s.base])  # a one-hot vector: e_hot
-            else:
-                point[s] = _random_value(s.base, rng)
-        try:
-            values = [complex(sp.N(e.xreplace(point), 20)) for e in exprs]
-        except (TypeError, ValueError):
-            return None, None
-        relative = _relative_gap(*values)
-        if relative > worst or worst_point is None:
-            worst, worst_point = relative, point
+    size_list, scale_list = (_SIZES, _SCALES) if hard else (_QUICK_SIZES, _QUICK_SCALES)
+    probability_symbols, probability_bases = _probability_names(nt)
+    worst, worst_point, evaluated, skipped = 0.0, None, 0, 0
+    for run in range(seeds):
+        rng = random.Random(seed + 7919 * run)
+        for trial in range(trials):
+            scale = scale_list[(trial + run) % len(scale_list)]
+            point = {s: size_list[(i + trial + run) % len(size_list)] for i, s in enumerate(sizes)}
+            exprs = [sp.sympify(e.xreplace(point)) for e in (full_l, full_r)]
+            ranges = {k: (sp.sympify(lo).xreplace(point), sp.sympify(hi).xreplace(point)) for k, (lo, hi) in nt.index_ranges().items()}
+            for k, (lo, hi) in ranges.items():
+                if k in exprs[0].free_symbols or k in exprs[1].free_symbols:
+                    point[k] = rng.randint(int(lo), int(hi))
+            exprs = [e.xreplace(point).doit() for e in exprs]
+            labels = {i.base.label for e in exprs for i in e.atoms(sp.Indexed)}
+            free = set().union(*(e.free_symbols for e in exprs)) - labels
+            indexed = set().union(*(e.atoms(sp.Indexed) for e in exprs))
+            for s in sorted(free, key=str):
+                point[s] = _random_value(s, rng, scale, s in probability_symbols)
+            one_hot = nt.one_hot_bases()
+            hot = {base: rng.randint(1, int(size.xreplace(point))) for base, size in one_hot.items()}
+            for s in sorted(indexed, key=str):
+                if s.base in one_hot and all(i.is_Integer for i in s.indices):
+                    point[s] = int(s.indices[0] == hot[s.base])  # a one-hot vector: e_hot
+                else:
+                    point[s] = _random_value(s.base.label, rng, scale, s.base in probability_bases)
+            try:
+                # strict: a value whose 30 digits cannot all be trusted (cancellation beyond
+                # SymPy's working precision) raises, and the point is skipped, never compared
+                values = [sp.N(e.xreplace(point), 30, strict=True) for e in exprs]
+                relative = _relative_gap(*values)
+            except PrecisionExhausted:
+                relative = None
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                return None, None
+            if relative is None:
+                skipped += 1
+                continue
+            evaluated += 1
+            if relative > worst or worst_point is None:
+                worst, worst_point = relative, point
+    if report is not None:
+        report.update(evaluated=evaluated, skipped=skipped)
+    if worst_point is None:
+        return None, None
     return worst, worst_point
 
 
-def _relative_gap(a: complex, b: complex) -> float:
-    """|a - b| relative to their size; equal infinities agree, anything else non-finite does not."""
-    finite = [cmath.isfinite(v) for v in (a, b)]
-    if not all(finite):
-        return 0.0 if a == b and not any(cmath.isnan(v) for v in (a, b)) else math.inf
-    return abs(a - b) / max(1.0, abs(a), abs(b))
+def _relative_gap(a, b) -> float | None:
+    """|a - b| relative to their size (at least 1); None unless both are finite numbers.
+
+    ``inf`` or ``nan`` on either side is never agreement, even on both sides.
+    """
+    def finite(v) -> bool | None:  # True, False (infinite or undefined) or None (not a number)
+        if v.free_symbols or not v.is_number:
+            return None
+        if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return False
+        return all(isinstance(part, (sp.Float, sp.Integer, sp.Rational)) for part in v.as_real_imag()) or None
+
+    kinds = [finite(v) for v in (a, b)]
+    if None in kinds:
+        return None
+    if not all(kinds):
+        # a finite value against an infinite one, or +inf against -inf, is a difference;
+        # inf or nan on both sides is never agreement: the point is skipped
+        signed = {sp.oo, -sp.oo}
+        if all(kinds) is False and kinds.count(False) == 1:
+            return math.inf
+        if a in signed and b in signed and a != b:
+            return math.inf
+        return None
+    scale = max(sp.Integer(1), abs(a), abs(b))
+    return float(abs(a - b) / scale)
+
+
+def confirmed_counterexample(lhs, rhs, nt: Notation, point: dict, digits: int = 60) -> bool:
+    """The sides differ at ``point``, confirmed with ``digits`` significant digits (mpmath, via SymPy's evalf)."""
+    try:
+        sides = []
+        for e in (lhs, rhs):
+            value = sp.sympify(sp.sympify(_canonical_dummies(evaluate(sp.sympify(e), nt, levels=None))).xreplace(point))
+            sides.append(sp.N(sp.sympify(value.doit().xreplace(point)), digits, strict=True))
+        gap = _relative_gap(*sides)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, PrecisionExhausted):
+        return False
+    return gap is not None and gap > 1e-20
 
 
 def _format_point(point: dict) -> str:
-    return ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in point.items())
+    def shown(v):
+        if isinstance(v, float) or (isinstance(v, sp.Rational) and not v.is_Integer):
+            return f"{float(v):.4g}"
+        return str(v)
+
+    return ", ".join(f"{k} = {shown(v)}" for k, v in point.items())
 
 
 # --------------------------------------------------------------------------------------
@@ -673,8 +734,26 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
     if gap is not None and gap > 1e-6:
         proof.status = "refuted"
         proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
+        proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
         proof.seconds = time.perf_counter() - started
         return proof
+    if numeric_reason is not None:  # tested hard: more seeds, every magnitude
+        report = {}
+        gap, point = numeric_difference(lhs, rhs, nt, trials=len(_SCALES), seeds=4, report=report, hard=True)
+        if gap is not None and gap > 1e-9:
+            proof.status = "refuted"
+            proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
+            proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
+            proof.seconds = time.perf_counter() - started
+            return proof
+        if gap is None or report.get("evaluated", 0) < 3 * report.get("skipped", 0) or report.get("evaluated", 0) < 16:
+            proof.detail = (
+                f"a `numeric:` step must evaluate to finite numbers on both sides at most points of the domains; "
+                f"it did at {report.get('evaluated', 0)} of {report.get('evaluated', 0) + report.get('skipped', 0)}"
+                " (inf or nan on both sides is not agreement)"
+            )
+            proof.seconds = time.perf_counter() - started
+            return proof
     if numeric_reason is None:
         try:
             levels = _unfolding_levels(lhs, rhs, nt)
@@ -699,8 +778,12 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
     elif gap > 1e-9:
         proof.status = "refuted"
         proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
+        proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
     elif numeric_reason is not None:
-        proof.status, proof.method = "numeric", f"equal at 4 random points (|difference| <= {gap:.1e}); not proven because: {numeric_reason}"
+        proof.status, proof.method = "numeric", (
+            f"equal at {report['evaluated']} points of the domains, magnitudes 1e-4 to 1e3, both signs, 4 seeds "
+            f"(relative difference <= {gap:.1e}); not proven because: {numeric_reason}"
+        )
     else:
         proof.detail = (
             "SymPy could not show that the difference is 0 (the sides agree at random points: "

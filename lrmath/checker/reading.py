@@ -318,6 +318,9 @@ def _component_base_name(name: str) -> str:
         if name.startswith(deco + "{"):
             inner = name[len(deco) + 1 : -1]
             return inner
+        for outer in _DECORATIONS - set(_VECTOR_DECORATIONS):  # \hat{\mathbf{y}} -> \hat{y}
+            if name.startswith(f"{outer}{{{deco}{{") and name.endswith("}}"):
+                return f"{outer}{{{name[len(outer) + len(deco) + 2 : -2]}}}"
     return name
 
 
@@ -349,6 +352,13 @@ class Notation:
     definitions: dict = field(default_factory=dict)
     #: IndexedBase -> (pattern indices, body) for definitions such as \hat{y}_i = \sigma(z_i)
     indexed_definitions: dict = field(default_factory=dict)
+    #: what the math read so far needs in order to mean anything, for the prover to show
+    #: (see :mod:`lrmath.checker.domains`): ``(kind, expression, limits)`` with kind
+    #: ``nonzero`` (a denominator), ``positive`` (a log's argument), ``nonnegative``
+    #: (a square root's argument) or ``power`` (``(base, exponent)``); ``limits`` are the
+    #: ``(variable, point, side)`` of the limits the expression sits in
+    obligations: list = field(default_factory=list)
+    _limits: list = field(default_factory=list)
     _dummy_count: int = 0
     #: the number of the derivation block being read (see :meth:`begin_block`)
     block: int = 0
@@ -423,6 +433,10 @@ class Notation:
         m = re.fullmatch(r"\\mathbb\{R\}\^(?:\{([A-Za-z])\}|([A-Za-z]))", compact)
         if m:
             return ("vector", m.group(1) or m.group(2))
+        # a vector of labels or of probabilities: \{0, 1\}^{n}, (0, 1)^{n}
+        m = re.fullmatch(r"(\\\{0,1\\\}|\(0,1\))\^(?:\{([A-Za-z])\}|([A-Za-z]))", compact)
+        if m:
+            return ("vector", m.group(2) or m.group(3), "binary" if m.group(1).startswith("\\") else "probability")
         m = re.fullmatch(r"\\mathbb\{R\}\^\{([A-Za-z])\\times([A-Za-z])\}", compact)
         if m:
             return ("matrix", m.group(1), m.group(2))
@@ -456,8 +470,13 @@ class Notation:
             self.names[name] = Declared("index", symbol, "index", index_range=(sp.Integer(1), upper))
         elif domain == "vector":
             length = self._size(kind[1], column)
-            base = self._entries(_component_base_name(name))
-            self.names[name] = Declared("vector", base, "vector", length=length)
+            entries = kind[2] if len(kind) > 2 else "real"
+            base = (
+                self._entries(_component_base_name(name))
+                if entries == "real"
+                else sp.IndexedBase(_component_base_name(name), **_DOMAIN_ASSUMPTIONS[entries])
+            )
+            self.names[name] = Declared("vector", base, "vector", length=length, probability=entries == "probability")
         elif domain == "onehot":  # a one-hot vector: entries in {0, 1} that sum to 1
             length = self._size(kind[1], column)
             base = sp.IndexedBase(_component_base_name(name), integer=True, nonnegative=True)
@@ -468,14 +487,20 @@ class Notation:
             self.names[name] = Declared("matrix", base, "matrix", shape=shape)
 
     def _entries(self, letter: str) -> sp.IndexedBase:
-        """The entries of a vector or matrix; they share the domain of a scalar of that name.
+        """The entries of a matrix (or a vector declared in R^n): real numbers.
 
-        So ``y_i`` (entries of a declared label ``y``) and the vector ``\\mathbf{y}``
-        are the same numbers.
+        They do not take the domain of a scalar of the same letter: a vector declared in
+        ``\\mathbb{R}^{n}`` has real entries even where ``y \\in \\{0, 1\\}`` is declared.
+        Declare ``\\mathbf{y} \\in \\{0, 1\\}^{n}`` or ``\\hat{\\mathbf{y}} \\in (0, 1)^{n}`` for
+        entries in a smaller domain. The exception is entries already *defined*
+        (``define p_k = ...`` after ``p > 0``): their domain was proven when they were
+        defined, and the vector is the vector of those entries.
         """
         scalar = self.names.get(letter)
         if scalar is not None and scalar.kind == "scalar":
-            return sp.IndexedBase(letter, **scalar.value.assumptions0)
+            defined = sp.IndexedBase(letter, **scalar.value.assumptions0)
+            if defined in self.indexed_definitions:
+                return defined
         return sp.IndexedBase(letter, real=True)
 
     def define_function(self, name: str, params: list[str]) -> sp.FunctionClass:
@@ -499,6 +524,16 @@ class Notation:
         if symbol not in ranges:
             self.names[key] = Declared("index", symbol, "index", index_range=(lower, upper))
         return symbol
+
+    def oblige(self, kind: str, value) -> None:
+        """Record that ``value`` must be shown ``kind`` (nonzero, positive, ...) for the math to mean anything."""
+        entry = sp.Symbol("k_entry", integer=True, positive=True)  # a vector's condition holds for each entry
+        if isinstance(value, Vec):
+            value = value.component(entry)
+        if isinstance(value, tuple):
+            value = tuple(v.component(entry) if isinstance(v, Vec) else v for v in value)
+        if not isinstance(value, Mat) and not (isinstance(value, tuple) and any(isinstance(v, Mat) for v in value)):
+            self.obligations.append((kind, value, tuple(self._limits)))
 
     def fresh_index(self, upper: sp.Expr) -> sp.Symbol:
         """A new index symbol running from 1 to ``upper`` (for sums and components)."""
@@ -700,6 +735,7 @@ class _Parser:
                 rhs = self.power()
                 if isinstance(rhs, (Vec, Mat)):
                     raise self.error("cannot divide by a vector", tok)
+                self.nt.oblige("nonzero", rhs)
                 value = _mul(value, sp.Pow(rhs, -1), self, tok)
                 if self.continues_product():
                     raise self.error(
@@ -768,6 +804,8 @@ class _Parser:
                 exponent = self.script()
                 if isinstance(value, (Vec, Mat)) or isinstance(exponent, (Vec, Mat)):
                     raise self.error("powers of vectors are not defined", tok)
+                if value is not sp.E:
+                    self.nt.oblige("power", (value, exponent))
                 value = sp.Pow(value, exponent, evaluate=False) if value is not sp.E else sp.exp(exponent)
             elif tok.text == "_":
                 raise self.error(
@@ -815,7 +853,9 @@ class _Parser:
         if cmd == r"\sqrt":
             self.pos += 1
             self.expect("{")
-            return sp.sqrt(self.expr_in_group("}"))
+            radicand = self.expr_in_group("}")
+            self.nt.oblige("nonnegative", radicand)
+            return sp.sqrt(radicand)
         if cmd in _FUNCTIONS:
             self.pos += 1
             if self.tok.text == "_":
@@ -830,6 +870,8 @@ class _Parser:
                     f"most readers, ({cmd} 2)x to the grammar): write {cmd}(...) around its argument",
                     tok,
                 )
+            if _FUNCTIONS[cmd] is sp.log:
+                self.nt.oblige("positive", argument)
             return _apply(_FUNCTIONS[cmd], argument)
         if cmd == r"\infty":
             self.pos += 1
@@ -922,6 +964,7 @@ class _Parser:
         den = self.expr_in_group("}")
         if isinstance(den, (Vec, Mat)):
             raise self.error("cannot divide by a vector")
+        self.nt.oblige("nonzero", den)
         return _mul(num, sp.Pow(den, -1), self, self.tok)
 
     def derivative_fraction(self):
@@ -1138,11 +1181,15 @@ class _Parser:
                 raise self.error("a one-sided limit reads a^+ or a^-", tok)
             direction = sign
         self.expect("}")
-        body = self.signed_term()
         if direction == "+-" and point not in (sp.oo, -sp.oo):
             raise self.error("say from which side the limit is taken: write 0^+ or 1^-", tok)
         if point in (sp.oo, -sp.oo):
             direction = "-" if point == sp.oo else "+"
+        self.nt._limits.append((variable, point, direction))
+        try:
+            body = self.signed_term()
+        finally:
+            self.nt._limits.pop()
         return sp.Limit(body, variable, point, dir=direction)
 
     def name(self, allow_call: bool = True):
@@ -1170,8 +1217,9 @@ class _Parser:
             row = self._row_of_matrix(name, tok)
             if row is not None:
                 return row
-        if entry is None:
-            entry = self._component_entry(name)
+        if entry is None or (entry.kind == "scalar" and self.tok.text == "_"):
+            # y_i names the entries of a declared \mathbf{y}, not copies of the scalar y
+            entry = self._component_entry(name) or entry
         if entry is None:
             raise self.error(
                 f"`{name}` is not declared (declare it in a `where` line, e.g. `where {name} \\in \\mathbb{{R}}`)", tok

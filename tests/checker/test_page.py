@@ -139,3 +139,41 @@ def test_expressions_of_labelled_steps_can_be_reused():
     assert sp.simplify(checked.expression("sigmoid-derivative") - sp.diff(1 / (1 + sp.exp(-z)), z)) == 0
     with pytest.raises(KeyError, match="no step labelled"):
         checked.expression("nope")
+
+
+def _page(*lines: str) -> str:
+    return "```derivation\n" + "\n".join(lines) + "\n```\n"
+
+
+def test_a_wrong_step_needs_a_confirmed_counterexample():
+    # a false step marked wrong: refuted, and the counterexample confirmed in high precision
+    good = check_page(_page(r"where a, b \in \mathbb{R}", r"(a + b)^2 = a^2 + b^2   # wrong: the cross term"), "p.md")
+    assert good.failures == [] and good.steps[0].proof.status == "expected-wrong"
+    # a true step that SymPy cannot prove is not wrong: no counterexample, so the build fails
+    true = check_page(_page(r"where z \in \mathbb{R}", r"\max(z, 0) - \max(-z, 0) = z   # wrong: no"), "p.md")
+    assert true.failures and "no counterexample" in true.failures[0][1]
+
+
+def test_wrong_marks_one_step_and_the_next_line_continues_from_it():
+    chain = check_page(_page(r"where a \in \mathbb{R}", r"2a = a = 3a   # wrong: twice"), "p.md")
+    assert chain.failures and "marks one step" in chain.failures[0][1]
+    after = check_page(_page(r"where a \in \mathbb{R}", r"2a = a   # wrong: halved", r"  = 3a"), "p.md")
+    # the line after the wrong step is checked against it (a = 3a is false): refused
+    assert [line for line, _ in after.failures] == [4] and "counterexample" in after.failures[0][1]
+
+
+def test_a_defined_name_must_lie_in_its_declared_domain():
+    bad = check_page(_page(r"where \hat{y} \in (0, 1); z \in \mathbb{R}", r"define \hat{y} = 2 + e^{z}"), "p.md")
+    assert bad.failures and "not shown to lie there" in bad.failures[0][1]
+    good = check_page(_page(r"where \hat{y} \in (0, 1); z \in \mathbb{R}", r"define \hat{y} = \frac{e^{z}}{1 + e^{z}}",
+                            r"\log(\hat{y}) - \log(1 - \hat{y}) = z"), "p.md")
+    assert good.failures == [] and good.steps[-1].proof.status == "proven"
+
+
+def test_nonzero_facts_hold_in_their_own_block_only():
+    text = (
+        _page(r"where x \in \mathbb{R}; x \neq 0", r"\frac{x}{x} = 1")
+        + _page(r"\frac{x}{x} = 1")
+    )
+    checked = check_page(text, "p.md")
+    assert [line for line, _ in checked.failures] == [6] and "division by" in checked.failures[0][1]

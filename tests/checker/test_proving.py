@@ -288,3 +288,38 @@ def test_entries_of_a_label_are_split_into_cases_but_not_entries_of_a_real_vecto
 def test_absolute_value_max_and_tanh_identities(nt, lhs, rhs):
     assert check(nt, lhs, rhs).status == "proven"
     assert check(nt, lhs, rhs + " + 1").status != "proven"
+
+
+def test_infinite_or_undefined_on_both_sides_is_never_agreement():
+    from lrmath.checker.proving import _relative_gap
+
+    assert _relative_gap(sp.oo, sp.oo) is None and _relative_gap(sp.nan, sp.nan) is None
+    assert _relative_gap(sp.oo, sp.Integer(5)) == float("inf") and _relative_gap(sp.oo, -sp.oo) == float("inf")
+    assert _relative_gap(sp.Float(2), sp.Float(2)) == 0.0
+
+
+def test_numeric_steps_are_tested_at_large_magnitudes_in_high_precision(nt):
+    # both sides overflow floats at every point; mpmath still sees the factor 2
+    proof = check(nt, "e^{1000 + a}", "2e^{1000 + a}", numeric_reason="a test")
+    assert proof.status == "refuted" and proof.confirmed
+    # a kink at -100 is out of reach of points between -2 and 2, not of magnitudes up to 1000
+    proof = check(nt, r"\max(a, -100)", "a", numeric_reason="a test")
+    assert proof.status == "refuted"
+    proof = check(nt, r"\log(1 + e^{a}) - \log(1 + e^{-a})", "a", numeric_reason="a test")
+    assert proof.status == "numeric", proof.detail
+
+
+def test_log_rules_need_positivity_proven_not_sampled():
+    n = Notation()
+    n.declare(r"m \in \mathbb{N}")
+    n.declare(r"p \in (0, 1)")
+    proof = prove(read(r"\log((p(1 - p))^{m})", n), read(r"m\log p + m\log(1 - p)", n), n)
+    assert proof.status == "proven", proof.detail
+    # 5 - m is not positive for every size m: the rule log(a^2) = 2 log a does not apply
+    proof = prove(read(r"\log((5 + m)^2)", n), read(r"2\log(5 + m)", n), n)
+    assert proof.status == "proven"
+    q = Notation()
+    q.declare(r"m \in \mathbb{N}")
+    q.declare(r"x \in \mathbb{R}")
+    proof = prove(sp.log((5 - read("m", q)) ** 2), 2 * sp.log(5 - read("m", q)), q)
+    assert proof.status != "proven"
