@@ -162,6 +162,8 @@ def _sign_uncached(expr, nt, want: str, depth: int, rewritten: bool) -> bool:
             return True
         if want == "nonnegative" and rec(e.args[0] - 1, "nonnegative"):
             return True
+    if want != "nonzero" and _bounded_by_declared_indices(e, nt, want, depth):
+        return True
     if not rewritten:
         # labels in {0, 1}: every case must be shown
         finite = {k: v for k, v in nt.finite_symbols().items() if k in e.free_symbols}
@@ -176,6 +178,28 @@ def _sign_uncached(expr, nt, want: str, depth: int, rewritten: bool) -> bool:
         for candidate in _rewrites(e, nt):
             if candidate != e and _sign(candidate, nt, want, depth + 1, True):
                 return True
+    return False
+
+
+def _bounded_by_declared_indices(e, nt, want: str, depth: int) -> bool:
+    """``e`` is linear in a declared index ``m`` (``where m \\in \\{1, \\dots, n\\}``): it is
+    ``want`` for every ``m`` when it is at the end of the range that makes it smallest
+    (so ``n - m \\ge 0`` follows from ``m \\le n``). Sums' own indices are not used here:
+    their range holds only inside their sum."""
+    declared = {d.value: d.index_range for key, d in nt.names.items()
+                if d.kind == "index" and not key.startswith("_sum_") and d.index_range}
+    for index, (lo, hi) in declared.items():
+        if index not in e.free_symbols:
+            continue
+        try:
+            poly = sp.Poly(e, index)
+        except sp.PolynomialError:
+            continue
+        if poly.degree() != 1 or not poly.coeffs()[0].is_number:
+            continue
+        worst = hi if poly.coeffs()[0] < 0 else lo
+        if _sign(sp.expand(e.xreplace({index: worst})), nt, want, depth + 1):
+            return True
     return False
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from lrmath.checker.page import LABEL, _split_reason, _split_top_level, find_blocks
+from lrmath.checker.page import LABEL, _split_reason, _split_relations, find_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = Path(__file__).resolve().parent / "typeset"
@@ -66,10 +66,11 @@ def fragments(markdown: str, path: str) -> list[dict]:
             if keyword == "where":
                 out += [{"where": where, "tex": part.strip()} for part in rest.split(";") if part.strip()]
                 continue
-            parts = [p.strip() for p, _ in _split_top_level(rest if keyword == "define" else math)]
+            parts, relations = _split_relations(rest if keyword == "define" else math)
+            parts = [p.strip() for p in parts]
             if parts[0]:
                 out.append({"where": where, "tex": parts[0]})
-            out += [{"where": where, "tex": "= " + p} for p in parts[1:]]
+            out += [{"where": where, "tex": f"{rel} {p}"} for rel, p in zip(relations, parts[1:])]
     return out
 
 
