@@ -95,6 +95,7 @@ print("test means,     largest |.|:", np.abs(X_test.mean(axis=0)).max())
 # predictions $\hat{y}_i = \sigma(z_i)$, the gradient of
 # [chapter 4](../../04-bce-gradient/) plus that of the penalty,
 #
+# <!-- not checked: chapter 4 proves the gradient of the loss entry by entry; the penalty's term is proven in chapter 10 -->
 # $$\nabla_{\mathbf{w}} J = \frac{1}{n}\mathbf{X}^\top(\hat{\mathbf{y}} - \mathbf{y})
 # + \lambda\mathbf{w}, \qquad \frac{\partial J}{\partial b} = \frac{1}{n}\sum_{i=1}^{n}
 # (\hat{y}_i - y_i),$$

@@ -544,6 +544,26 @@ def _probability_names(nt: Notation):
     return symbols, bases
 
 
+def _unrolled(e):
+    """``e`` with every sum and product over concrete bounds written out term by term.
+
+    At a numeric point the sizes are numbers, so ``Sum(f, (i, 1, 3))`` is just
+    ``f(1) + f(2) + f(3)``; SymPy's ``doit`` would first look for a closed form (partial
+    fractions and all), which costs seconds on the nested sums of a Hessian. Ranges that
+    are not concrete or are reversed are left to ``doit``, with SymPy's own meaning.
+    """
+    if not isinstance(e, sp.Basic) or not e.has(sp.Sum, sp.Product):
+        return e
+    if isinstance(e, (sp.Sum, sp.Product)):
+        *inner, (index, lo, hi) = e.limits  # the last limit is the outermost
+        if lo.is_Integer and hi.is_Integer and hi >= lo - 1 and hi - lo < 10_000:
+            body = e.function if not inner else type(e)(e.function, *inner)
+            terms = [_unrolled(body.xreplace({index: sp.Integer(k)})) for k in range(int(lo), int(hi) + 1)]
+            return sp.Add(*terms) if isinstance(e, sp.Sum) else sp.Mul(*terms)
+        return e
+    return e.func(*[_unrolled(a) for a in e.args])
+
+
 def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, seeds: int = 1, report: dict | None = None, hard: bool = False):
     """Evaluate ``lhs - rhs`` at points of the declared domains; return (max relative difference, worst point).
 
@@ -573,7 +593,7 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, s
             for k, (lo, hi) in ranges.items():
                 if k in exprs[0].free_symbols or k in exprs[1].free_symbols:
                     point[k] = rng.randint(int(lo), int(hi))
-            exprs = [e.xreplace(point).doit() for e in exprs]
+            exprs = [_unrolled(e.xreplace(point)).doit() for e in exprs]
             labels = {i.base.label for e in exprs for i in e.atoms(sp.Indexed)}
             free = set().union(*(e.free_symbols for e in exprs)) - labels
             indexed = set().union(*(e.atoms(sp.Indexed) for e in exprs))

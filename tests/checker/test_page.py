@@ -145,13 +145,22 @@ def _page(*lines: str) -> str:
     return "```derivation\n" + "\n".join(lines) + "\n```\n"
 
 
-def test_a_wrong_step_needs_a_confirmed_counterexample():
+def test_a_wrong_step_needs_a_confirmed_counterexample(monkeypatch):
     # a false step marked wrong: refuted, and the counterexample confirmed in high precision
     good = check_page(_page(r"where a, b \in \mathbb{R}", r"(a + b)^2 = a^2 + b^2   # wrong: the cross term"), "p.md")
     assert good.failures == [] and good.steps[0].proof.status == "expected-wrong"
     # a true step that SymPy cannot prove is not wrong: no counterexample, so the build fails
-    true = check_page(_page(r"where z \in \mathbb{R}", r"\max(z, 0) - \max(-z, 0) = z   # wrong: no"), "p.md")
-    assert true.failures and "no counterexample" in true.failures[0][1]
+    # (the prover proves every true step tried here, so make it give up on this one)
+    import lrmath.checker.page as page_module
+    from lrmath.checker.proving import Proof
+
+    monkeypatch.setattr(page_module, "prove", lambda *args, **kwargs: Proof("unproven", "gave up"))
+    true = check_page(_page(r"where z \in \mathbb{R}", r"\log(1 + e^{z}) - \log(1 + e^{-z}) = z   # wrong: no"), "p.md", time_limit=None)
+    assert true.failures and "no counterexample" in true.failures[0][1], true.failures
+    monkeypatch.undo()
+    # and one that SymPy proves is refused as holding
+    held = check_page(_page(r"where z \in \mathbb{R}", r"\max(z, 0) - \max(-z, 0) = z   # wrong: no"), "p.md")
+    assert held.failures and "but it holds" in held.failures[0][1], held.failures
 
 
 def test_wrong_marks_one_step_and_the_next_line_continues_from_it():

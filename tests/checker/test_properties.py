@@ -260,4 +260,4 @@ def test_what_was_proven_above_typesets_in_mathjax():
 def test_the_course_lines_were_found():
     print("outcomes of the property tests:", OUTCOMES)
     assert len(COURSE) > 100
-    assert all(re.search("=", claim) for *_, claim in COURSE)
+    assert all(re.search(r"=|\\le|\\ge|<|>", claim) for *_, claim in COURSE)
