@@ -28,7 +28,9 @@
 # %%
 import os
 
-os.environ["OPENBLAS_NUM_THREADS"] = "1"  # one BLAS thread per worker: the workers are the parallelism
+os.environ["OPENBLAS_NUM_THREADS"] = (
+    "1"  # one BLAS thread per worker: the workers are the parallelism
+)
 
 import time
 import warnings
@@ -63,11 +65,21 @@ def make_block(k):
     return X, y
 
 
-blocks = [dask.delayed(make_block, pure=True, name=f"make_block-{k}")(k) for k in range(N_BLOCKS)]
-X = da.concatenate([da.from_delayed(b[0], shape=(ROWS, D), dtype=np.float64) for b in blocks])
-y = da.concatenate([da.from_delayed(b[1], shape=(ROWS,), dtype=np.float64) for b in blocks])
+blocks = [
+    dask.delayed(make_block, pure=True, name=f"make_block-{k}")(k)
+    for k in range(N_BLOCKS)
+]
+X = da.concatenate(
+    [da.from_delayed(b[0], shape=(ROWS, D), dtype=np.float64) for b in blocks]
+)
+y = da.concatenate(
+    [da.from_delayed(b[1], shape=(ROWS,), dtype=np.float64) for b in blocks]
+)
 data_mib = (X.nbytes + y.nbytes) / 2**20
-print(f"X: {X.shape[0]:,} x {X.shape[1]} in {N_BLOCKS} blocks; X and y take {data_mib:.0f} MiB")
+print(
+    f"X: {X.shape[0]:,} x {X.shape[1]} in {N_BLOCKS} blocks; "
+    f"X and y take {data_mib:.0f} MiB"
+)
 
 # %% [markdown]
 # ## A cluster with less memory than the data
@@ -81,16 +93,28 @@ print(f"X: {X.shape[0]:,} x {X.shape[1]} in {N_BLOCKS} blocks; X and y take {dat
 # %%
 WORKER_MEMORY = 256 * 2**20
 dask.config.set({"distributed.worker.memory.pause": False})
-cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=WORKER_MEMORY,
-                       host="127.0.0.1", dashboard_address=None)
+cluster = LocalCluster(
+    n_workers=2,
+    threads_per_worker=1,
+    processes=True,
+    memory_limit=WORKER_MEMORY,
+    host="127.0.0.1",
+    dashboard_address=None,
+)
 client = Client(cluster)
-assert WORKER_MEMORY < X.nbytes, "the point of this notebook: the data do not fit in one worker"
-print(f"{len(client.scheduler_info()['workers'])} workers, {WORKER_MEMORY / 2**20:.0f} MiB each; data {data_mib:.0f} MiB")
+assert (
+    WORKER_MEMORY < X.nbytes
+), "the point of this notebook: the data do not fit in one worker"
+print(
+    f"{len(client.scheduler_info()['workers'])} workers, "
+    f"{WORKER_MEMORY / 2**20:.0f} MiB each; data {data_mib:.0f} MiB"
+)
 
 
 # %% [markdown]
 # A pass over the data is one making of every block. We count passes by counting the
 # `make_block` tasks that the workers ran, divided by the number of blocks.
+
 
 # %%
 def passes_of(task_stream) -> float:
@@ -110,10 +134,16 @@ with get_task_stream(client) as stream:
     result = lrmath.fit(X, y, l2=L2, tol=1e-10)
 seconds_dask = time.perf_counter() - start
 passes_dask = passes_of(stream)
-print(f"method {result.method}: {result.n_iter} iterations, converged {result.converged}, "
-      f"|grad|_inf = {result.grad_norm:.1e}")
-print(f"passes over the data: {passes_dask:g} ({result.passes} evaluations and one for the labels' mean); "
-      f"{seconds_dask:.1f} s")
+print(
+    f"method {result.method}: {result.n_iter} iterations, "
+    f"converged {result.converged}, "
+    f"|grad|_inf = {result.grad_norm:.1e}"
+)
+print(
+    f"passes over the data: {passes_dask:g} ({result.passes} evaluations "
+    "and one for the labels' mean); "
+    f"{seconds_dask:.1f} s"
+)
 
 # %% [markdown]
 # The counts agree with what `fit` reports: every evaluation made each block once, plus the
@@ -135,7 +165,10 @@ start = time.perf_counter()
 in_memory = lrmath.fit(X_mem, y_mem, l2=L2, tol=1e-10, method="newton")
 seconds_memory = time.perf_counter() - start
 gap = max(float(np.max(np.abs(result.w - in_memory.w))), abs(result.b - in_memory.b))
-print(f"in memory: {in_memory.n_iter} Newton iterations, {in_memory.passes} passes, {seconds_memory:.1f} s")
+print(
+    f"in memory: {in_memory.n_iter} Newton iterations, {in_memory.passes} passes, "
+    f"{seconds_memory:.1f} s"
+)
 print(f"largest difference of weights and bias, cluster vs memory: {gap:.1e}")
 assert gap <= 1e-8
 del X_mem, y_mem
@@ -164,18 +197,25 @@ except ImportError as exc:  # pragma: no cover - reported, not hidden
     print(f"dask-glm is not installed here ({exc}); the comparison is skipped")
 
 if GLMLogisticRegression is not None:
-    glm = GLMLogisticRegression(solver="lbfgs", lamduh=N * L2, tol=N * 1e-10, max_iter=100)
+    glm = GLMLogisticRegression(
+        solver="lbfgs", lamduh=N * L2, tol=N * 1e-10, max_iter=100
+    )
     start = time.perf_counter()
     with get_task_stream(client) as stream, warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # a dask configuration key it still uses
+        warnings.simplefilter(
+            "ignore", FutureWarning
+        )  # a dask configuration key it still uses
         glm.fit(X, y)
     seconds_glm = time.perf_counter() - start
     passes_glm = passes_of(stream)
     w_glm, b_glm = np.asarray(glm.coef_), float(glm.intercept_)
     _, gw, gb = lrmath.loss_and_grad(w_glm, b_glm, X, y, L2)
-    print(f"dask-glm L-BFGS: {passes_glm:g} passes, {seconds_glm:.1f} s; "
-          f"largest weight difference to lrmath {np.max(np.abs(w_glm - result.w)):.1e}, "
-          f"bias {abs(b_glm - result.b):.1e}; our |grad|_inf at its answer {max(np.abs(gw).max(), abs(gb)):.1e}")
+    print(
+        f"dask-glm L-BFGS: {passes_glm:g} passes, {seconds_glm:.1f} s; "
+        f"largest weight difference to lrmath {np.max(np.abs(w_glm - result.w)):.1e}, "
+        f"bias {abs(b_glm - result.b):.1e}; our |grad|_inf at its answer "
+        f"{max(np.abs(gw).max(), abs(gb)):.1e}"
+    )
     print(f"lrmath Newton:   {passes_dask:g} passes, {seconds_dask:.1f} s")
 
 # %% [markdown]

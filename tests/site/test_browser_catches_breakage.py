@@ -21,6 +21,7 @@ def broken_site(tmp_path_factory):
     project = tmp_path_factory.mktemp("broken")
     shutil.copytree(ROOT / "docs", project / "docs")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")  # mkdocs.yml's theme.custom_dir
     home = project / "docs" / "index.md"
     home.write_text(home.read_text() + "\nA broken macro: \\(\\undefinedmacro{x}\\).\n")
     chapter = project / "docs" / "01-why-a-loss.md"
