@@ -117,8 +117,21 @@ def _limit_memory() -> None:
         pass
 
 
+def _close_inherited_files(keep: int) -> None:
+    """Close every file descriptor the fork copied from the parent, but stdio and ``keep``.
+
+    A forked worker holds copies of all the parent's pipes: while it lives, a program at
+    the other end of one of them (a browser driver, a kernel) never sees it closed, and
+    waits forever for the parent to let go.
+    """
+    top = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 4096
+    os.closerange(3, keep)
+    os.closerange(keep + 1, max(top, keep + 2))
+
+
 def _serve(conn, parent: int, from_main_thread: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _close_inherited_files(conn.fileno())
     _die_with_parent(parent, from_main_thread)
     _limit_memory()
     from lrmath.checker.page import CheckedPage, check_page_here, failure_message

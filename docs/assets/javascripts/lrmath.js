@@ -3,6 +3,7 @@
 (() => {
   const SCROLLERS = ".lr-derivation, .md-typeset pre, .jp-RenderedText pre, .jupyter-wrapper mjx-container[display='true']";
   const mark = () => {
+    let moved = false;  // a hint added or removed shifts what is below it
     for (const box of document.querySelectorAll(SCROLLERS)) {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
       const hint = box.nextElementSibling && box.nextElementSibling.classList.contains("lr-scroll-hint")
@@ -25,16 +26,27 @@
           note.setAttribute("aria-hidden", "true");
           note.textContent = "Wider than the screen: scroll sideways to see it all \u2192";
           box.after(note);
-        } else if (!scrolls && hint) hint.remove();
+          moved = true;
+        } else if (!scrolls && hint) {
+          hint.remove();
+          moved = true;
+        }
       }
+    }
+    // the page just opened at an anchor: keep the anchor in view after the shift
+    if (moved && shown === location.href && Date.now() - shownAt < 3000) {
+      const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target) target.scrollIntoView();
     }
   };
   // Typesetting changes the height of everything above an anchor: once the math of a page
   // is in place, scroll (again) to the equation or section the address names.
   let shown = null;
+  let shownAt = 0;
   const showTarget = () => {
     if (!location.hash || shown === location.href) return;
     shown = location.href;
+    shownAt = Date.now();
     const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.scrollIntoView();
   };
@@ -49,6 +61,8 @@
   let pending = null;
   const later = () => { clearTimeout(pending); pending = setTimeout(mark, 150); };
   window.addEventListener("resize", later);
+  // a derivation inside a solution that opens may scroll: mark it as soon as it shows
+  document.addEventListener("toggle", mark, true);
   window.lrmathMarkScrollers = () => { mark(); showTarget(); };  // MathJax calls it once the math is typeset
   if (window.document$) document$.subscribe(later);
   else document.addEventListener("DOMContentLoaded", later);
