@@ -106,3 +106,26 @@ def test_the_time_limit_comes_from_the_environment_and_is_checked(monkeypatch):
     for bad in ("0", "-1", "inf", "nan"):
         with pytest.raises(ValueError, match="positive"):
             parse_time_limit(bad, "--time-limit")
+
+
+def test_a_worker_does_not_hold_the_parents_pipes():
+    """A forked worker closes what it inherited: a program reading from a pipe of the
+    parent (a browser driver, a kernel) sees it closed when the parent closes it."""
+    import subprocess
+    import sys
+
+    from lrmath.checker.workers import CheckerPool
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    pool = CheckerPool(1)
+    try:
+        page = "```derivation\nwhere z \\in \\mathbb{R}\n2z = z + z\n```\n"
+        [checked] = pool.check([(page, "p.md")], 10)
+        assert checked.failures == [] and checked.proven == 1
+        reader.stdin.close()
+        reader.wait(timeout=30)  # without the fix the worker keeps the pipe open: it never ends
+    finally:
+        reader.kill()
+        pool.close()

@@ -4,18 +4,25 @@
   const SCROLLERS = ".lr-derivation, .md-typeset pre, .jp-RenderedText pre, .jupyter-wrapper mjx-container[display='true']";
   const mark = () => {
     let moved = false;  // a hint added or removed shifts what is below it
+    // every derivation is a named region reachable with the keyboard, wide or not (whether
+    // it scrolls changes with the screen, the fonts and the typesetting)
+    for (const box of document.querySelectorAll(".lr-derivation:not([tabindex])")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Derivation");
+    }
     for (const box of document.querySelectorAll(SCROLLERS)) {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
       const hint = box.nextElementSibling && box.nextElementSibling.classList.contains("lr-scroll-hint")
         ? box.nextElementSibling : null;
-      if (scrolls && !box.hasAttribute("tabindex")) {
+      if (scrolls && box.dataset.lrScrolls === undefined) {
         box.setAttribute("tabindex", "0");
         box.dataset.lrScrolls = "";
         if (box.matches(".lr-derivation")) {
           box.setAttribute("role", "region");
           box.setAttribute("aria-label", "Derivation (scrolls sideways)");
         }
-      } else if (!scrolls && box.dataset.lrScrolls !== undefined) {
+      } else if (!scrolls && box.dataset.lrScrolls !== undefined && !box.matches(".lr-derivation")) {
         box.removeAttribute("tabindex");
         delete box.dataset.lrScrolls;
       }
