@@ -37,6 +37,7 @@ from sympy.core.evalf import PrecisionExhausted
 from sympy.simplify.simplify import sum_simplify
 
 from lrmath.checker.domains import expand_logs
+from lrmath.checker.quick_numbers import agreement
 from lrmath.checker.reading import Notation, Vec
 
 __all__ = ["Proof", "prove", "evaluate", "unfold", "numeric_difference", "confirmed_counterexample"]
@@ -151,13 +152,58 @@ def defined_names(expr, nt: Notation) -> set:
     return names
 
 
+def _notation_state(expr, nt: Notation) -> tuple:
+    """Everything of the notation that :func:`evaluate` of ``expr`` reads: the definitions, and
+    the declared ranges of the indices that ``expr`` or a definition mentions.
+
+    Part of the key of :func:`evaluate`'s memo, so that a result is reused only while
+    nothing it depended on has changed (a later ``define``, or a block that declares an
+    index again with another range, gives another key).
+    """
+    definitions = frozenset(nt.definitions.items())
+    indexed = frozenset((base, tuple(pattern), body) for base, (pattern, body) in nt.indexed_definitions.items())
+    memo = nt.__dict__.setdefault("_evaluate_memo", {})
+    mentioned = memo.get(("mentioned", definitions, indexed))
+    if mentioned is None:
+        mentioned = frozenset().union(
+            *(body.atoms(sp.Symbol) for body in nt.definitions.values() if isinstance(body, sp.Basic)),
+            *(body.atoms(sp.Symbol) | set(pattern) for _base, pattern, body in indexed),
+        )
+        memo[("mentioned", definitions, indexed)] = mentioned
+    names = expr.atoms(sp.Symbol) | mentioned
+    ranges = frozenset((k, tuple(v)) for k, v in nt.index_ranges().items() if k in names)
+    return definitions, indexed, ranges
+
+
 def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), only=None):
     """Evaluate derivatives, limits and substitutions in ``expr``.
 
     The operand of each derivative or limit is unfolded completely (keeping the
     variable); the rest of the expression is unfolded ``levels`` times
     (``None``: completely).
+
+    Results are remembered on the notation, keyed by the expression, the arguments and
+    :func:`_notation_state` (in a chain ``A = B = C`` the middle side is evaluated once;
+    the levels of unfolding build on each other).
     """
+    if not isinstance(expr, sp.Basic):
+        return _evaluate(expr, nt, levels, protect, only)
+    protect, only = frozenset(protect), (None if only is None else frozenset(only))
+    memo = nt.__dict__.setdefault("_evaluate_memo", {})
+    key = (expr, levels, protect, only, _notation_state(expr, nt))
+    if key not in memo:
+        if len(memo) > 4000:
+            memo.clear()
+        if levels == 0:
+            memo[key] = _evaluate(expr, nt, 0, protect, only)
+        else:
+            # k levels = one more level of unfolding on k - 1 levels; completely = until nothing changes
+            start = evaluate(expr, nt, 0 if levels is None or levels == 1 else levels - 1, protect, only)
+            memo[key] = unfold(start, nt, levels=None if levels is None else 1, protect=protect, only=only)
+    return memo[key]
+
+
+def _evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), only=None):
 
     def derivative(d: sp.Derivative):
         # differentiating by an entry z_j makes every entry of z an independent variable:
@@ -564,6 +610,50 @@ def _unrolled(e):
     return e.func(*[_unrolled(a) for a in e.args])
 
 
+def _quick_agreement(full_l, full_r, nt: Notation, trials, seed, seeds, sizes, probability_symbols, probability_bases):
+    """The quick pass by :func:`lrmath.checker.quick_numbers.agreement`: ``(gap, point)`` if it vouches for agreement, else None.
+
+    Its points are drawn like the exact pass's (the same magnitudes, sizes, domains and one-hot vectors).
+    """
+    if not isinstance(full_l, sp.Basic) or not isinstance(full_r, sp.Basic):
+        return None
+    one_hot = nt.one_hot_bases()
+    ranges = nt.index_ranges()
+    labels = {i.base.label for e in (full_l, full_r) for i in e.atoms(sp.Indexed)}
+    free = sorted(((full_l.free_symbols | full_r.free_symbols) - labels) - set(sizes), key=str)
+    points, draws = [], []
+    for run in range(seeds):
+        rng = random.Random(seed + 7919 * run)
+        for trial in range(trials):
+            scale = _QUICK_SCALES[(trial + run) % len(_QUICK_SCALES)]
+            point = {s: _QUICK_SIZES[(i + trial + run) % len(_QUICK_SIZES)] for i, s in enumerate(sizes)}
+            for s in free:
+                if isinstance(s, sp.Indexed):
+                    continue
+                if s in ranges:
+                    lo, hi = (sp.sympify(sp.sympify(b).xreplace(point)) for b in ranges[s])
+                    if not (lo.is_Integer and hi.is_Integer) or hi < lo:
+                        return None
+                    point[s] = rng.randint(int(lo), int(hi))
+                else:
+                    point[s] = _random_value(s, rng, scale, s in probability_symbols)
+            points.append(point)
+            draws.append((rng, scale, {}))
+
+    def draw(base, indices, k):
+        rng, scale, hot = draws[k]
+        if base in one_hot and len(indices) == 1:
+            if base not in hot:
+                size = sp.sympify(sp.sympify(one_hot[base]).xreplace(points[k]))
+                if not size.is_Integer:
+                    raise ValueError("a one-hot vector of unknown length")
+                hot[base] = rng.randint(1, int(size))
+            return int(indices[0] == hot[base])
+        return _random_value(base.label, rng, scale, base in probability_bases)
+
+    return agreement(full_l, full_r, points, draw)
+
+
 def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, seeds: int = 1, report: dict | None = None, hard: bool = False):
     """Evaluate ``lhs - rhs`` at points of the declared domains; return (max relative difference, worst point).
 
@@ -582,6 +672,15 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, s
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
     size_list, scale_list = (_SIZES, _SCALES) if hard else (_QUICK_SIZES, _QUICK_SCALES)
     probability_symbols, probability_bases = _probability_names(nt)
+    if not hard and report is None:
+        # the fast look first: when it vouches that the sides agree, that is this pass's answer;
+        # anything else (a gap, a doubt) is decided below, exactly
+        try:
+            quick = _quick_agreement(full_l, full_r, nt, trials, seed, seeds, sizes, probability_symbols, probability_bases)
+        except Exception:  # noqa: BLE001 - only an accelerator: whatever goes wrong, the exact path decides
+            quick = None
+        if quick is not None:
+            return quick
     worst, worst_point, evaluated, skipped = 0.0, None, 0, 0
     for run in range(seeds):
         rng = random.Random(seed + 7919 * run)
