@@ -19,3 +19,11 @@ course's NumPy code (nor does that code import it). One module per job:
 
 The MkDocs integration and notebook execution live apart, in :mod:`lrmath.site`.
 """
+
+import os as _os
+
+#: SymPy sizes its caches once, when it is first imported; its default (1000 entries per
+#: cached function) is too small for a page's derivations and costs about a tenth of the
+#: checking time in recomputation. Set here, before any checker module imports SymPy,
+#: unless the environment says otherwise.
+_os.environ.setdefault("SYMPY_CACHE_SIZE", "20000")

@@ -248,7 +248,9 @@ def fingerprint(value) -> str | None:
         if isinstance(v, dict):
             return "{" + ",".join(sorted(walk(k) + ":" + walk(x) for k, x in v.items())) + "}"
         if dataclasses.is_dataclass(v) or hasattr(v, "__dict__"):
-            return type(v).__qualname__ + walk(dict(vars(v)))
+            # attributes named ``_..._memo`` are caches of what the rest already determines
+            state = {k: x for k, x in vars(v).items() if not (k.startswith("_") and k.endswith("_memo"))}
+            return type(v).__qualname__ + walk(state)
         text = repr(v)
         if " at 0x" in text:
             raise TypeError("not fingerprintable")

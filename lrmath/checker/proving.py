@@ -26,6 +26,7 @@ keeping the variable itself.
 from __future__ import annotations
 
 import cmath
+import functools
 import itertools
 import math
 import random
@@ -311,8 +312,20 @@ def _canonical_dummies(expr):
     """Rename the index of every sum and product by its nesting depth.
 
     ``Sum(w[k]*x[k], (k, 1, d))`` and ``Sum(w[m]*x[m], (m, 1, d))`` are the same sum;
-    after renaming they are also the same expression.
+    after renaming they are also the same expression. (A pure function of the
+    expression's structure: results are remembered, see :func:`_canonical_dummies_of`.)
     """
+    if not isinstance(expr, sp.Basic):
+        return _canonical_dummies_of(expr)
+    return _canonical_dummies_remembered(expr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_dummies_remembered(expr):
+    return _canonical_dummies_of(expr)
+
+
+def _canonical_dummies_of(expr):
 
     def walk(e, depth):
         if not e.args:
@@ -440,25 +453,27 @@ _CHEAP = (
 )
 
 
-def _cheap_zero(diff, nt: Notation | None = None) -> str | None:
-    if diff == 0:
-        return "the two sides are identical"
-    methods = list(_CHEAP)
-    if diff.has(sp.Sum):  # merging sums first keeps expand and cancel away from huge sums
-        methods.insert(0, ("merging the sums and cancelling in the summand", _summands_simplified))
-        if nt is not None:
-            methods.append((
-                "moving constant factors out of the sums (and the rules of the sums' index), then cancel",
-                lambda e: sp.cancel(sp.together(_sums_normalised(e, nt))),
-            ))
+def _sum_methods(nt: Notation | None) -> list:
+    """The cheap methods for differences that contain sums, as (name, method)."""
+    methods = [("merging the sums and cancelling in the summand", _summands_simplified)]
+    if nt is not None:
         methods.append((
-            "pulling the factors that do not depend on a sum's index out of it",
-            lambda e: sp.expand(_canonical_dummies(_factors_out_of_sums(sp.expand(e)))),
+            "moving constant factors out of the sums (and the rules of the sums' index), then cancel",
+            lambda e: sp.cancel(sp.together(_sums_normalised(e, nt))),
         ))
-        methods.append((
-            "writing products of sums as one sum, summed in any order (finite sums commute)",
-            lambda e: sp.expand(_one_sum(e)),
-        ))
+    methods.append((
+        "pulling the factors that do not depend on a sum's index out of it",
+        lambda e: sp.expand(_canonical_dummies(_factors_out_of_sums(sp.expand(e)))),
+    ))
+    methods.append((
+        "writing products of sums as one sum, summed in any order (finite sums commute)",
+        lambda e: sp.expand(_one_sum(e)),
+    ))
+    return methods
+
+
+def _first_zero(diff, methods) -> str | None:
+    """The name of the first method that turns ``diff`` into exactly 0, or None."""
     for name, method in methods:
         try:
             if method(diff) == 0:
@@ -466,6 +481,25 @@ def _cheap_zero(diff, nt: Notation | None = None) -> str | None:
         except (TypeError, NotImplementedError, sp.PolynomialError):
             continue
     return None
+
+
+def _cheap_zero(diff, nt: Notation | None = None) -> str | None:
+    if diff == 0:
+        return "the two sides are identical"
+    return _first_zero(diff, list(_CHEAP) + (_sum_methods(nt) if diff.has(sp.Sum) else []))
+
+
+#: The order in which :func:`prove` tries methods: each group at every level of unfolding
+#: (as written first) before the next group. Together they are :func:`_cheap_zero` and then
+#: the rest of :func:`_zero` and :func:`_cases`; the order only decides which method is
+#: named when several succeed (each proves the step), and cheap ones that often succeed come first.
+def _attempts(nt: Notation) -> tuple:
+    return (
+        lambda d: "the two sides are identical" if d == 0 else _first_zero(d, _CHEAP[:1]),
+        lambda d: _first_zero(d, _CHEAP[1:]),
+        lambda d: _first_zero(d, _sum_methods(nt)) if d.has(sp.Sum) else None,
+        lambda d: _zero(d, nt, cheap_tried=True) or _cases(d, nt),
+    )
 
 
 def _simplifies_to_zero(expr) -> bool:
@@ -492,9 +526,12 @@ def _log_arguments_normalised(expr):
     )
 
 
-def _zero(diff, nt: Notation) -> str | None:
-    """Try harder (log rules, then ``simplify``) to show ``diff == 0`` exactly."""
-    method = _cheap_zero(diff, nt)
+def _zero(diff, nt: Notation, cheap_tried: bool = False) -> str | None:
+    """Try harder (log rules, then ``simplify``) to show ``diff == 0`` exactly.
+
+    ``cheap_tried``: :func:`_cheap_zero` has already failed on this very ``diff``.
+    """
+    method = None if cheap_tried else _cheap_zero(diff, nt)
     if method:
         return method
     if diff.has(sp.log):
@@ -879,8 +916,8 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
         except (ValueError, NotImplementedError, TypeError) as exc:
             levels = []
             proof.detail = f"SymPy could not evaluate the step: {exc}"
-        # cheap methods at every level first, then the expensive ones
-        for attempt in (lambda d: _cheap_zero(d, nt), lambda d: _zero(d, nt) or _cases(d, nt)):
+        # the cheapest methods at every level first, then the others (see _attempts)
+        for attempt in _attempts(nt):
             for where, a, b in levels:
                 method = "the two sides are identical" if a == b else attempt(a - b)
                 if method:
