@@ -30,7 +30,7 @@ import itertools
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-__all__ = ["assume_nonzero", "positive", "nonnegative", "nonzero", "in_domain", "unmet", "convention_problem", "expand_logs"]
+__all__ = ["assume_nonzero", "probability_parts", "positive", "nonnegative", "nonzero", "in_domain", "unmet", "convention_problem", "expand_logs"]
 
 #: how a domain is named in messages
 DOMAIN_TEXT = {
@@ -43,7 +43,7 @@ DOMAIN_TEXT = {
 # Signs, proven from the declared domains
 # --------------------------------------------------------------------------------------
 
-def _probability_parts(nt):
+def probability_parts(nt):
     """The scalar symbols and the IndexedBase labels whose values lie in (0, 1)."""
     symbols, bases = set(), set()
     for d in nt.names.values():
@@ -60,7 +60,7 @@ def _logistic_form(expr, nt):
 
     Then ``1 - p = e^{-u}/(1 + e^{-u})`` is visibly positive to SymPy.
     """
-    symbols, bases = _probability_parts(nt)
+    symbols, bases = probability_parts(nt)
     mapping = {}
     for s in expr.free_symbols:
         if s in symbols:

@@ -37,7 +37,7 @@ import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 from sympy.simplify.simplify import sum_simplify
 
-from lrmath.checker.domains import expand_logs
+from lrmath.checker.domains import expand_logs, probability_parts
 from lrmath.checker.quick_numbers import agreement
 from lrmath.checker.reading import Notation, Vec
 
@@ -292,6 +292,7 @@ def _summands_simplified(expr):
 
     ``c*Sum(f, (i, 1, n)) - Sum(g, (i, 1, n))`` becomes ``Sum(cancel(c*f - g), (i, 1, n))``
     when ``c`` does not depend on ``i``; the difference of two equal sums becomes 0.
+    Sums of one summand over adjacent ranges are joined (:func:`_adjacent_ranges_joined`).
     """
     expr = _canonical_dummies(sp.expand(expr))
     groups, rest = {}, sp.Integer(0)
@@ -304,8 +305,36 @@ def _summands_simplified(expr):
                 groups.setdefault(total.limits, []).append(coefficient * total.function)
                 continue
         rest += term
-    merged = [sp.Sum(sp.cancel(sp.together(sp.Add(*parts))), *limits) for limits, parts in groups.items()]
-    return rest + sp.Add(*merged)
+    bodies = {limits: sp.cancel(sp.together(sp.Add(*parts))) for limits, parts in groups.items()}
+    bodies = _adjacent_ranges_joined(bodies)
+    return rest + sp.Add(*[sp.Sum(body, *limits) for limits, body in bodies.items()])
+
+
+def _adjacent_ranges_joined(bodies: dict) -> dict:
+    """Join sums of one summand over adjacent ranges: ``a..b`` and ``b+1..c`` make ``a..c``.
+
+    ``bodies`` maps the limits ``((i, lo, hi),)`` of each sum to its summand. This is
+    the rule SymPy's ``simplify`` uses on sums (its ranges follow Karr's convention, under
+    which it holds for any bounds; the reader refuses a range not shown to be at least
+    empty, so for the page's sums it is the usual rule).
+    """
+    bodies = {limits: body for limits, body in bodies.items() if body != 0}
+    joined = True
+    while joined:
+        joined = False
+        for (first, body), (second, other) in itertools.permutations(bodies.items(), 2):
+            (i, lo, mid), (j, mid_next, hi) = first[0], second[0]
+            if i != j or sp.expand(mid_next - mid - 1) != 0 or sp.cancel(sp.together(body - other)) != 0:
+                continue
+            del bodies[first], bodies[second]
+            whole = ((i, lo, hi),)
+            total = sp.cancel(sp.together(bodies.get(whole, 0) + body))
+            bodies.pop(whole, None)
+            if total != 0:
+                bodies[whole] = total
+            joined = True
+            break
+    return bodies
 
 
 def _canonical_dummies(expr):
@@ -616,17 +645,6 @@ def _random_value(symbol, rng: random.Random, scale: float = 1.0, probability: b
     return sp.Rational(magnitude if rng.random() < 0.5 else -magnitude)
 
 
-def _probability_names(nt: Notation):
-    symbols, bases = set(), set()
-    for d in nt.names.values():
-        if d.probability and d.kind == "scalar":
-            symbols.add(d.value)
-            bases.add(sp.IndexedBase(d.value.name, **d.value.assumptions0))  # its entries \hat{y}_i
-        elif d.probability and d.kind == "vector":
-            bases.add(d.value)
-    return symbols, bases
-
-
 def _unrolled(e):
     """``e`` with every sum and product over concrete bounds written out term by term.
 
@@ -708,7 +726,7 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, s
     full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
     sizes = [d.value for d in nt.names.values() if d.kind == "scalar" and d.domain == "natural"]
     size_list, scale_list = (_SIZES, _SCALES) if hard else (_QUICK_SIZES, _QUICK_SCALES)
-    probability_symbols, probability_bases = _probability_names(nt)
+    probability_symbols, probability_bases = probability_parts(nt)
     if not hard and report is None:
         # the fast look first: when it vouches that the sides agree, that is this pass's answer;
         # anything else (a gap, a doubt) is decided below, exactly

@@ -102,9 +102,17 @@ class _Evaluator:
         self.values = values
         self.entry = entry
         self.terms = 0
+        #: the indices of the sums being evaluated, with their current values
+        self.bound = ()
+        #: value of each (subexpression, bound) met so far: both sides share their parts
+        self.known = {}
 
     def __call__(self, e):
-        return _finite(self._value(e))
+        key = (e, self.bound)
+        value = self.known.get(key)
+        if value is None:
+            value = self.known[key] = self._value(e)
+        return value
 
     def _value(self, e):
         ev = self
@@ -174,13 +182,15 @@ class _Evaluator:
         if self.terms > MOST_TERMS:
             raise Unsure("too many terms")
         missing = object()
-        saved = self.values.get(index, missing)
+        saved, outer = self.values.get(index, missing), self.bound
         values = []
         try:
             for k in range(first, last + 1):
                 self.values[index] = k
+                self.bound = outer + ((index, k),)
                 values.append(self._series(body, inner, is_sum) if inner else self(body))
         finally:
+            self.bound = outer
             if saved is missing:
                 self.values.pop(index, None)
             else:
@@ -258,6 +268,6 @@ def _gap_at(lhs, rhs, point, drawn, draw):
         return _number(drawn[key])
 
     values = {symbol: _number(value) for symbol, value in point.items()}
-    a = _Evaluator(values, entry)(lhs)
-    b = _Evaluator(values, entry)(rhs)
+    evaluator = _Evaluator(values, entry)
+    a, b = _finite(evaluator(lhs)), _finite(evaluator(rhs))
     return _gap(a, b)

@@ -237,6 +237,23 @@ def test_finite_sums_may_be_taken_in_any_order():
         assert prove(read(form, n), read(wrong, n), n).status == "refuted", wrong
 
 
+def test_sums_of_one_summand_over_adjacent_ranges_are_joined_and_no_others():
+    from lrmath.checker.proving import _summands_simplified
+
+    i = sp.Symbol("i", integer=True, positive=True)
+    m, n = sp.symbols("m n", integer=True, positive=True)
+    a = sp.IndexedBase("a", real=True)
+    whole = sp.Sum(a[i], (i, 1, n))
+    assert _summands_simplified(whole - sp.Sum(a[i], (i, 1, m)) - sp.Sum(a[i], (i, m + 1, n))) == 0
+    assert _summands_simplified(2 * whole - 2 * sp.Sum(a[i], (i, m + 1, n)) - 2 * sp.Sum(a[i], (i, 1, m))) == 0
+    for wrong in (
+        whole - sp.Sum(a[i], (i, 1, m)) - sp.Sum(a[i], (i, m, n)),  # row m twice
+        whole - sp.Sum(a[i], (i, 1, m)) - sp.Sum(a[i], (i, m + 2, n)),  # row m + 1 left out
+        whole - sp.Sum(a[i], (i, 1, m)) - sp.Sum(2 * a[i], (i, m + 1, n)),  # another summand
+    ):
+        assert _summands_simplified(wrong) != 0, wrong
+
+
 def test_an_inner_sum_that_mentions_the_outer_index_is_not_captured():
     from lrmath.checker.proving import _one_sum
 
