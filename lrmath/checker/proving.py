@@ -77,7 +77,27 @@ def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None, o
     """Replace defined names by their definitions (``levels`` times, or until none is left).
 
     Names in ``protect`` are kept (the variable of a derivative); with ``only``, just
-    those names are unfolded.
+    those names are unfolded. Results are remembered on the notation, keyed by the
+    arguments and the definitions (see :func:`_definitions_state`).
+    """
+    if not isinstance(expr, sp.Basic):
+        return _unfold(expr, nt, protect, levels, only)
+    protect, only = frozenset(protect), (None if only is None else frozenset(only))
+    memo = nt.__dict__.setdefault("_evaluate_memo", {})
+    try:
+        key = ("unfold", expr, protect, levels, only, _definitions_state(nt))
+        hash(key)
+    except TypeError:  # a definition that is not a SymPy value: nothing to remember it by
+        return _unfold(expr, nt, protect, levels, only)
+    if key not in memo:
+        if len(memo) > 4000:
+            memo.clear()
+        memo[key] = _unfold(expr, nt, protect, levels, only)
+    return memo[key]
+
+
+def _unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None, only=None):
+    """:func:`unfold`, computed.
     """
     symbols = _definition_map(nt, protect)
     functions = {k: v for k, v in nt.definitions.items() if isinstance(k, sp.FunctionClass)}
@@ -153,6 +173,14 @@ def defined_names(expr, nt: Notation) -> set:
     return names
 
 
+def _definitions_state(nt: Notation) -> tuple:
+    """The page's definitions so far, as a hashable value (part of the memos' keys)."""
+    return (
+        frozenset(nt.definitions.items()),
+        frozenset((base, tuple(pattern), body) for base, (pattern, body) in nt.indexed_definitions.items()),
+    )
+
+
 def _notation_state(expr, nt: Notation) -> tuple:
     """Everything of the notation that :func:`evaluate` of ``expr`` reads: the definitions, and
     the declared ranges of the indices that ``expr`` or a definition mentions.
@@ -161,14 +189,13 @@ def _notation_state(expr, nt: Notation) -> tuple:
     nothing it depended on has changed (a later ``define``, or a block that declares an
     index again with another range, gives another key).
     """
-    definitions = frozenset(nt.definitions.items())
-    indexed = frozenset((base, tuple(pattern), body) for base, (pattern, body) in nt.indexed_definitions.items())
+    definitions, indexed = _definitions_state(nt)
     memo = nt.__dict__.setdefault("_evaluate_memo", {})
     mentioned = memo.get(("mentioned", definitions, indexed))
     if mentioned is None:
         mentioned = frozenset().union(
             *(body.atoms(sp.Symbol) for body in nt.definitions.values() if isinstance(body, sp.Basic)),
-            *(body.atoms(sp.Symbol) | set(pattern) for _base, pattern, body in indexed),
+            *((body.atoms(sp.Symbol) if isinstance(body, sp.Basic) else set()) | set(pattern) for _base, pattern, body in indexed),
         )
         memo[("mentioned", definitions, indexed)] = mentioned
     names = expr.atoms(sp.Symbol) | mentioned
@@ -191,7 +218,11 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), on
         return _evaluate(expr, nt, levels, protect, only)
     protect, only = frozenset(protect), (None if only is None else frozenset(only))
     memo = nt.__dict__.setdefault("_evaluate_memo", {})
-    key = (expr, levels, protect, only, _notation_state(expr, nt))
+    try:
+        key = (expr, levels, protect, only, _notation_state(expr, nt))
+        hash(key)
+    except TypeError:  # a definition that is not a SymPy value: nothing to remember it by
+        return _evaluate(expr, nt, levels, protect, only)
     if key not in memo:
         if len(memo) > 4000:
             memo.clear()
