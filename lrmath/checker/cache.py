@@ -177,6 +177,14 @@ def _store_page(markdown: str, path: str, cache_dir, checked: CheckedPage) -> No
     _write(store, key, to_plain(checked))
 
 
+def _derivation_lines(markdown: str) -> int:
+    """How many lines the page's derivation blocks have (the work a page needs, roughly)."""
+    try:
+        return sum(1 for block in find_blocks(markdown) for _line, text in block.lines if text.strip())
+    except Exception:  # noqa: BLE001 - only an order of work: the check itself reports the page's problems
+        return 0
+
+
 def check_pages(pages, cache_dir=None, time_limit="default", pool=None) -> list[CheckedPage]:
     """Check ``(markdown, path)`` pages in worker processes, reusing stored proofs.
 
@@ -188,8 +196,8 @@ def check_pages(pages, cache_dir=None, time_limit="default", pool=None) -> list[
     pool = pool or workers.shared_pool()
     results = [None if cache_dir is None else _reuse_page(markdown, path, cache_dir) for markdown, path in pages]
     todo = [i for i, r in enumerate(results) if r is None]
-    # the longest pages first, so that the last one to finish is a short one
-    todo.sort(key=lambda i: -len(pages[i][0]))
+    # the pages with the most derivation lines first, so that the last one to finish is a short one
+    todo.sort(key=lambda i: (-_derivation_lines(pages[i][0]), -len(pages[i][0])))
     for i, checked in zip(todo, pool.check([pages[i] for i in todo], limit, cache_dir)):
         results[i] = checked
         if cache_dir is not None:
