@@ -33,6 +33,9 @@ What it does, event by event:
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
 ``on_page_content``
+    The table of contents shows each heading with its inline code and math, and
+    on notebook pages is made from the headings nbconvert wrote, so that every
+    entry links to an id on the page (see :mod:`lrmath.site.toc`).
     Notebook plots get the alt text of their cell (``# %% alt="..."``, which
     :func:`lrmath.site.notebooks.execute` requires of every cell that draws), and
     cells tagged ``solution`` are collapsed (coding exercises). The explanation of each "find the wrong step" exercise is moved inside its
@@ -57,7 +60,7 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs.utils import get_relative_url
 
-from lrmath.site import exercises, figures, notebooks, quizzes, search
+from lrmath.site import exercises, figures, notebooks, quizzes, search, toc
 from lrmath.checker.cache import check_pages
 from lrmath.checker.displays import MARK, check_displays, notebook_markdown
 from lrmath.checker.rendering import render_page
@@ -220,6 +223,11 @@ class LrmathPlugin(BasePlugin):
                 f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
+        # The table of contents shows each heading as the page does (code, math) and links to it.
+        try:
+            page.toc = toc.restore(page.toc, html, rebuild=page.file.src_uri.endswith(".ipynb"))
+        except ValueError as exc:
+            raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
         return html.replace('<div class="lr-proof">', '<div class="lr-proof" data-search-exclude>')
 
     @event_priority(-100)  # after the search plugin has written its index
