@@ -6,6 +6,9 @@ course's NumPy code (nor does that code import it). One module per job:
 - :mod:`lrmath.checker.reading`: strict LaTeX -> SymPy reader (refuses what it cannot read
   exactly);
 - :mod:`lrmath.checker.proving`: proving one step (difference exactly 0) or refuting it;
+- :mod:`lrmath.checker.quick_numbers`: a fast look at a step in interval arithmetic, which can
+  only vouch that its sides agree (the exact numbers in :mod:`~lrmath.checker.proving` decide
+  the rest);
 - :mod:`lrmath.checker.inequalities`: proving an inequality step (the sign of the difference);
 - :mod:`lrmath.checker.page`: derivation blocks in a Markdown page, and checking a page;
 - :mod:`lrmath.checker.displays`: display math outside derivations, each relation checked

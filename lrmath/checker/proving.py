@@ -752,6 +752,10 @@ def numeric_difference(lhs, rhs, nt: Notation, trials: int = 4, seed: int = 0, s
     is not a finite number (``inf``, ``nan``) is not agreement: it is skipped and counted in
     ``report["skipped"]``. Returns ``(None, None)`` when the expressions cannot be evaluated
     or no point gave two finite values.
+
+    The quick pass first tries :func:`lrmath.checker.quick_numbers.agreement` (interval
+    arithmetic, much faster); that can only vouch that the sides agree, and whenever it
+    does not, the exact evaluation above decides, so every counterexample comes from it.
     """
     full_l = _canonical_dummies(evaluate(lhs, nt, levels=None))
     full_r = _canonical_dummies(evaluate(rhs, nt, levels=None))
