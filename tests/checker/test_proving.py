@@ -340,3 +340,22 @@ def test_log_rules_need_positivity_proven_not_sampled():
     q.declare(r"x \in \mathbb{R}")
     proof = prove(sp.log((5 - read("m", q)) ** 2), 2 * sp.log(5 - read("m", q)), q)
     assert proof.status != "proven"
+
+
+def test_the_fast_numeric_look_vouches_only_for_agreement_it_can_bound():
+    """Interval arithmetic: cancellation beyond its digits, a log of a negative number, or a
+    gap makes it step aside (None), and the exact path decides."""
+    from lrmath.checker.quick_numbers import agreement
+
+    z = sp.Symbol("z", real=True)
+    points = [{z: sp.Rational(3, 7)}, {z: -2}]
+    assert agreement(sp.exp(2 * z) - 1, (sp.exp(z) - 1) * (sp.exp(z) + 1), points, draw=None) is not None
+    big = sp.Integer(10) ** 600  # (1e600 + z) - 1e600 loses z even at 500 digits: never agreement with 0
+    assert agreement(sp.Add(big, z, evaluate=False) - big, sp.Integer(0), points, draw=None) is None
+    assert agreement(sp.log(z - 1), sp.log(z - 1), points, draw=None) is None
+    assert agreement(z + sp.Rational(1, 10**15), z, points, draw=None) is None  # 1e-15: above AGREE, for the exact path
+
+
+def test_a_wrong_step_that_the_fast_look_cannot_evaluate_is_still_refuted(nt):
+    proof = check(nt, r"\log(z^2 + 1)", r"2\log(z^2 + 1)")
+    assert proof.status == "refuted" and proof.confirmed
