@@ -83,16 +83,26 @@ def unfold(expr, nt: Notation, protect=frozenset(), levels: int | None = None, o
     if not isinstance(expr, sp.Basic):
         return _unfold(expr, nt, protect, levels, only)
     protect, only = frozenset(protect), (None if only is None else frozenset(only))
+    return _remembered(
+        nt,
+        lambda: ("unfold", expr, protect, levels, only, _definitions_state(nt)),
+        lambda: _unfold(expr, nt, protect, levels, only),
+    )
+
+
+def _remembered(nt: Notation, make_key, compute):
+    """``compute()``, remembered on the notation under the key ``make_key()`` (a memo of
+    at most a few thousand entries; computed afresh when the key cannot be hashed)."""
     memo = nt.__dict__.setdefault("_evaluate_memo", {})
     try:
-        key = ("unfold", expr, protect, levels, only, _definitions_state(nt))
+        key = make_key()
         hash(key)
     except TypeError:  # a definition that is not a SymPy value: nothing to remember it by
-        return _unfold(expr, nt, protect, levels, only)
+        return compute()
     if key not in memo:
         if len(memo) > 4000:
             memo.clear()
-        memo[key] = _unfold(expr, nt, protect, levels, only)
+        memo[key] = compute()
     return memo[key]
 
 
@@ -217,22 +227,15 @@ def evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), on
     if not isinstance(expr, sp.Basic):
         return _evaluate(expr, nt, levels, protect, only)
     protect, only = frozenset(protect), (None if only is None else frozenset(only))
-    memo = nt.__dict__.setdefault("_evaluate_memo", {})
-    try:
-        key = (expr, levels, protect, only, _notation_state(expr, nt))
-        hash(key)
-    except TypeError:  # a definition that is not a SymPy value: nothing to remember it by
-        return _evaluate(expr, nt, levels, protect, only)
-    if key not in memo:
-        if len(memo) > 4000:
-            memo.clear()
+
+    def compute():
         if levels == 0:
-            memo[key] = _evaluate(expr, nt, 0, protect, only)
-        else:
-            # k levels = one more level of unfolding on k - 1 levels; completely = until nothing changes
-            start = evaluate(expr, nt, 0 if levels is None or levels == 1 else levels - 1, protect, only)
-            memo[key] = unfold(start, nt, levels=None if levels is None else 1, protect=protect, only=only)
-    return memo[key]
+            return _evaluate(expr, nt, 0, protect, only)
+        # k levels = one more level of unfolding on k - 1 levels; completely = until nothing changes
+        start = evaluate(expr, nt, 0 if levels is None or levels == 1 else levels - 1, protect, only)
+        return unfold(start, nt, levels=None if levels is None else 1, protect=protect, only=only)
+
+    return _remembered(nt, lambda: (expr, levels, protect, only, _notation_state(expr, nt)), compute)
 
 
 def _evaluate(expr, nt: Notation, levels: int | None = 0, protect=frozenset(), only=None):
