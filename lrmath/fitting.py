@@ -205,7 +205,7 @@ class _Problem:
         self.passes += 1
         H = _hessian_sum(self.X, z)
         H /= self.n
-        H[np.arange(self.d), np.arange(self.d)] += self.l2
+        H.reshape(-1)[: self.d * (self.d + 2) : self.d + 2] += self.l2  # the weights' diagonal (a view)
         return H
 
     def lipschitz(self) -> float:
@@ -411,18 +411,21 @@ def _gradient_descent(problem: _Problem, theta, tol, max_iter, lr=None):
 
 
 def _cholesky_solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """Solve H x = g through H = L L^T; a tiny ridge if H is only semi-definite.
+    """Solve H x = g for a positive definite H; a tiny ridge if H is only semi-definite.
 
-    NumPy has no triangular solver, but for (d+1) x (d+1) systems ``solve`` on the
-    factors costs nothing next to building H (n d^2).
+    The Cholesky factorisation is the test of definiteness (it fails otherwise). NumPy has no
+    triangular solver, so the system is then solved with ``solve`` on H itself: one call
+    instead of two on the factors, which is what counts for small d; for large d either
+    costs nothing next to building H (n d^2).
     """
-    ridge = 0.0
+    ridge, A = 0.0, H
     for _ in range(8):
         try:
-            L = np.linalg.cholesky(H + ridge * np.eye(len(g)))
-            return np.linalg.solve(L.T, np.linalg.solve(L, g))
+            np.linalg.cholesky(A)
+            return np.linalg.solve(A, g)
         except np.linalg.LinAlgError:
             ridge = max(ridge * 100, 1e-10 * float(np.trace(H)) / len(g) + 1e-12)
+            A = H + ridge * np.eye(len(g))
     raise np.linalg.LinAlgError("the Hessian is not positive definite even with a ridge")
 
 

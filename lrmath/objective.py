@@ -143,21 +143,34 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
 def _hessian_sum(X: np.ndarray, z: np.ndarray) -> np.ndarray:
     r""":math:`\tilde X^\top S \tilde X` at the scores ``z``, bias last; no penalty, no division by :math:`n`.
 
-    With :math:`\tilde X = [X, 1]` and :math:`a_i = \sqrt{s_i}\,\tilde x_i` this is :math:`A^\top A`,
-    accumulated over blocks of rows (no temporary as large as ``X``); NumPy computes
-    ``A.T @ A`` with BLAS ``syrk``, half the work of a general product.
+    With :math:`\tilde X = [X, 1]` and :math:`a_i = \sqrt{s_i}\,x_i` the weights' block is
+    :math:`A^\top A`, accumulated over blocks of rows (no temporary as large as ``X``); NumPy
+    computes ``A.T @ A`` with BLAS ``syrk``, half the work of a general product. The bias's
+    row is :math:`\sum_i s_i \tilde x_i = A^\top \sqrt{s}` (and :math:`\sqrt{s}^\top\sqrt{s}`),
+    so ``A`` stays a contiguous block of ``X``'s shape.
+
+    >>> X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
+    >>> z = np.array([0.3, -1.2, 2.0])
+    >>> s = np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))) ** 2  # sigma'(z)
+    >>> Xt = np.c_[X, np.ones(3)]
+    >>> bool(np.allclose(_hessian_sum(X, z), Xt.T @ (s[:, None] * Xt), rtol=1e-14))
+    True
     """
     n, d = X.shape
     H = np.zeros((d + 1, d + 1))
     blocks = _row_blocks(n, d + 1)
-    buffer = np.empty((blocks[0].stop, d + 1))
+    buffer = np.empty((blocks[0].stop, d))
+    weights = H[:d, :d]
     for rows in blocks:
-        h = np.exp(-0.5 * np.abs(z[rows]))  # e^{-|z|/2}
+        h = np.abs(z[rows])
+        h *= -0.5
+        np.exp(h, out=h)  # e^{-|z|/2}
         root = np.divide(h, 1.0 + h * h, out=h)  # sqrt(s), s = e/(1 + e)^2 with e = h^2
-        A = buffer[: len(root)]
-        np.multiply(X[rows], root[:, None], out=A[:, :d])
-        A[:, d] = root
-        H += A.T @ A
+        A = np.multiply(X[rows], root[:, None], out=buffer[: len(root)])
+        weights += A.T @ A
+        H[d, :d] += root @ A
+        H[d, d] += root @ root
+    H[:d, d] = H[d, :d]
     return H
 
 
