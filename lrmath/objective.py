@@ -115,9 +115,9 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     about half that speed (a pass over 200 000 x 200 took 28 ms with the check, 37 ms
     without; over 1 000 000 x 20, where the rows are short, 18 ms with it, 17 ms without).
     On a heavily shared machine the opposite was measured (the check doubled the pass over
-    200 000 x 200 and 20 000 x 2 000), so :func:`lrmath.fit`, which has checked ``X`` once
-    before its first pass, passes ``check_finite=False``: checking every pass again is work
-    whose answer is known.
+    200 000 x 200 and 20 000 x 2 000), so :func:`lrmath.fit` checks ``X`` in its first pass
+    only (which spares it a read of ``X`` of its own) and passes ``check_finite=False`` after:
+    checking every pass again is work whose answer is known.
     """
     n, d = X.shape
     loss, grad_w, grad_b = 0.0, np.zeros(d), 0.0
