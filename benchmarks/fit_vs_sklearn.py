@@ -123,7 +123,7 @@ def data_sets(quick: bool):
     if quick:
         sizes, reps = [(2_000, 20), (10_000, 20), (2_000, 100), (500, 200)], [2, 2, 2, 1]
     else:
-        sizes, reps = [(100_000, 20), (1_000_000, 20), (200_000, 200), (20_000, 2_000)], [7, 3, 3, 1]
+        sizes, reps = [(100_000, 20), (1_000_000, 20), (200_000, 200), (20_000, 2_000)], [7, 3, 3, 3]
     for (n, d), r in zip(sizes, reps):
         yield f"synthetic {n}x{d}", (lambda n=n, d=d: synthetic(n, d)), r, 3 * r
 
