@@ -26,13 +26,17 @@ What it does, event by event:
     and stored (see :mod:`lrmath.checker.cache`: after an edit, only the changed
     blocks are proven again).
 ``on_page_markdown``
-    Every ``figure`` block becomes the figure's two SVGs (light and dark palette),
+    ``{{ repo_url }}`` becomes ``repo_url`` of ``mkdocs.yml`` (the repository is named
+    in one place). Every ``figure`` block becomes the figure's two SVGs (light and dark palette),
     drawn from ``lrmath`` in ``on_files`` (see :mod:`lrmath.site.figures`), and
     every ``quiz`` block a multiple-choice self-test (see :mod:`lrmath.site.quizzes`). Every ``derivation`` block is read and proven (see :mod:`lrmath.checker.page`)
     and replaced by its typeset, marked rendering; ``\\eqref{label}`` in the
     prose becomes a link to the numbered equation. Any failure stops the build
     with ``path:line: message``.
 ``on_page_content``
+    The table of contents shows each heading with its inline code and math, and
+    on notebook pages is made from the headings nbconvert wrote, so that every
+    entry links to an id on the page (see :mod:`lrmath.site.toc`).
     Notebook plots get the alt text of their cell (``# %% alt="..."``, which
     :func:`lrmath.site.notebooks.execute` requires of every cell that draws), and
     cells tagged ``solution`` are collapsed (coding exercises). The explanation of each "find the wrong step" exercise is moved inside its
@@ -57,7 +61,7 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs.utils import get_relative_url
 
-from lrmath.site import exercises, figures, notebooks, quizzes, search
+from lrmath.site import exercises, figures, notebooks, quizzes, search, toc
 from lrmath.checker.cache import check_pages
 from lrmath.checker.displays import MARK, check_displays, notebook_markdown
 from lrmath.checker.rendering import render_page
@@ -170,7 +174,18 @@ class LrmathPlugin(BasePlugin):
         self._unchecked[path] = [d for d in checked.displays if d.reason is not None]
         markdown = render_page(checked, padded)
         markdown = figures.place_figures(markdown, page.file.src_uri)
-        return quizzes.place_quizzes(markdown, page.file.src_uri) if has_quiz else markdown
+        markdown = quizzes.place_quizzes(markdown, page.file.src_uri) if has_quiz else markdown
+        return self._with_repo_url(markdown, path, config)
+
+    @staticmethod
+    def _with_repo_url(markdown: str, path: str, config) -> str:
+        """``{{ repo_url }}`` in a page (a clone command) becomes ``repo_url`` of ``mkdocs.yml``."""
+        if REPO_URL not in markdown:
+            return markdown
+        if not config["repo_url"]:
+            line = markdown[: markdown.index(REPO_URL)].count("\n") + 1
+            raise PluginError(f"{path}:{line}: {REPO_URL} names the repository, but mkdocs.yml sets no repo_url")
+        return markdown.replace(REPO_URL, config["repo_url"].rstrip("/"))
 
     def _checked(self, markdown: str, path: str):
         """Check a page, reusing the proofs of unchanged derivations (cache by content)."""
@@ -220,6 +235,11 @@ class LrmathPlugin(BasePlugin):
                 f'<p class="lr-download" data-search-exclude><a class="md-button" href="{name}" download>'
                 f"Download this notebook ({name}, with its outputs)</a></p>\n" + html
             )
+        # The table of contents shows each heading as the page does (code, math) and links to it.
+        try:
+            page.toc = toc.restore(page.toc, html, rebuild=page.file.src_uri.endswith(".ipynb"))
+        except ValueError as exc:
+            raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
         return html.replace('<div class="lr-proof">', '<div class="lr-proof" data-search-exclude>')
 
     @event_priority(-100)  # after the search plugin has written its index
@@ -251,6 +271,8 @@ class LrmathPlugin(BasePlugin):
 
 
 NOTEBOOK_CSS_DIR = "assets/stylesheets/notebooks"
+# in a page, the repository named by mkdocs.yml (see README, "Publishing the site")
+REPO_URL = "{{ repo_url }}"
 
 _FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")

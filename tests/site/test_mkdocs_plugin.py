@@ -1,6 +1,7 @@
 """The MkDocs integration: builds fail at the right line, and proofs are cached by content."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -285,3 +286,18 @@ def test_another_page_may_link_to_a_numbered_step_and_a_wrong_anchor_fails(tmp_p
         assert result.returncode == 0, result.stderr
     else:
         assert result.returncode != 0 and "does not contain an anchor '#eq-slop'" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("repo_url", ["https://example.org/course-repo/", None])
+def test_a_page_names_the_repository_of_mkdocs_yml_or_fails_at_its_line(tmp_path, repo_url):
+    root = make_project(tmp_path, page="# Page\n\nClone it:\n\n```bash\ngit clone {{ repo_url }}.git\n```\n")
+    if repo_url:
+        (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text() + f"repo_url: {repo_url}\n")
+    result = build(root)
+    if repo_url:
+        assert result.returncode == 0, result.stderr
+        text = re.sub(r"<[^>]+>", "", (root / "site" / "index.html").read_text())
+        assert "git clone https://example.org/course-repo.git" in text and "repo_url }}" not in text
+    else:
+        assert result.returncode != 0
+        assert "docs/index.md:6:" in result.stderr and "no repo_url" in result.stderr, result.stderr

@@ -10,6 +10,7 @@ packages (``--system-site-packages``: JupyterLab's kernel, NumPy, matplotlib), b
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,10 +48,18 @@ def venv(tmp_path_factory):
     env_dir = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(env_dir)], check=True)
     python = env_dir / "bin" / "python"
+    # without PYTHONPATH: a checkout on it (and its lrmath.egg-info, which building the wheel
+    # writes) would make pip take lrmath as installed already, and install nothing
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)], capture_output=True, text=True,
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        capture_output=True, text=True, env=clean,
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
+    site_packages = subprocess.run(
+        [str(python), "-c", "import lrmath; print(lrmath.__file__)"], capture_output=True, text=True, env=clean, cwd=work,
+    )
+    assert site_packages.stdout.startswith(str(env_dir) + "/"), f"the wheel was not installed: {site_packages}"
     return python, wheel
 
 

@@ -28,12 +28,25 @@ window.MathJax = {
     typeset: false,
     ready: () => {
       MathJax.startup.defaultReady();
+      // Chromium leaves a formula's MathML out of the accessible name of the element that
+      // holds it ("proven multiply by" for the mark "proven multiply by \(e^{z}/e^{z} = 1\)"):
+      // in a mark's summary or a link (a table-of-contents entry) the MathML gets its TeX as label.
+      const nameFormulasInLabels = () => {
+        for (const item of MathJax.startup.document.math) {
+          const root = item.typesetRoot;
+          const math = root && root.closest("summary, a") && root.querySelector("mjx-assistive-mml > math");
+          if (math) math.setAttribute("aria-label", ` ${item.math.replace(/\s+/g, " ").trim()} `);
+        }
+      };
       const typeset = () => {
         MathJax.startup.output.clearCache();
         MathJax.typesetClear();
         MathJax.texReset();
         // Exposed so that the browser tests can wait for the math of *this* page.
-        const done = MathJax.typesetPromise().then(() => window.lrmathMarkScrollers && window.lrmathMarkScrollers());
+        const done = MathJax.typesetPromise().then(() => {
+          nameFormulasInLabels();
+          if (window.lrmathMarkScrollers) window.lrmathMarkScrollers();
+        });
         window.lrmathTypeset = { href: location.href, done };
         return window.lrmathTypeset.done;
       };
