@@ -47,11 +47,14 @@ is what this machine's memory bandwidth allows for one pass, measured rather tha
 a data sheet. lrmath's own pass reads ``X`` from memory once, block by block (see
 :mod:`lrmath.objective`), so it can in principle beat this two-read floor. The exponential
 and the logarithm are timed on an n-vector into a preallocated output. All are minima over
-repetitions. Where ``X`` fits in the caches (breast cancer; 100 000 x 20 is 16 MB, inside
-this machine's 32 MB L3) the "reads" are cache reads, and the time of ``loss_and_grad`` is
-dominated by per-example NumPy operations and call overhead that the floor does not count;
-the 1 000 000 x 20 (160 MB) and 200 000 x 200 (320 MB) sets are where the ratio measures
-what it is meant to.
+repetitions. Where ``X`` fits in the caches (breast cancer; 100 000 x 20 is 16 MB) the
+"reads" are cache reads, and the time of ``loss_and_grad`` is dominated by per-example NumPy
+operations and call overhead that the floor does not count (the small-data overhead line
+has its own target); the 1 000 000 x 20 (160 MB), 200 000 x 200 and 20 000 x 2 000 (320 MB)
+sets are where the ratio measures what it is meant to, and only they get the target
+(``CACHED_BYTES``: X over 64 MiB). lscpu on the course's machine reports 2 MiB of L2 per
+core and an L3 of 300 MiB shared with the host's other guests; a 160 MB ``X`` is read at
+memory speed there (the GB/s column: about 23, against 33 for the 16 MB set).
 
 Threads: by default BLAS (OpenBLAS, two threads here) and scikit-learn's OpenMP loops use
 what they find. On a machine that other people are also using, a multi-threaded BLAS call
@@ -63,7 +66,8 @@ with scikit-learn) pins both libraries to one thread each, which gives steady ra
 header says which was used.
 
 Targets: ``lrmath.fit`` at most **0.7x** the faster of the two scikit-learn solvers on every
-data set, at equal accuracy; ``loss_and_grad`` within **1.5x** of the floor.
+data set, at equal accuracy; ``loss_and_grad`` within **1.3x** of the floor where ``X`` is
+larger than the caches; one call on 16 x 4 data within **10 us**.
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ SEED = 20261123
 TARGET_FIT = 0.7
 TARGET_FLOOR = 1.3
 TARGET_OVERHEAD_US = 10.0
+CACHED_BYTES = 64 << 20  # X at most this large is read from cache, not memory: no floor target (see Table 2)
 SLOW_FIT_SECONDS = 3.0  # a fit slower than this is not repeated
 
 
@@ -118,7 +123,7 @@ def data_sets(quick: bool):
     if quick:
         sizes, reps = [(2_000, 20), (10_000, 20), (2_000, 100), (500, 200)], [2, 2, 2, 1]
     else:
-        sizes, reps = [(100_000, 20), (1_000_000, 20), (200_000, 200), (20_000, 2_000)], [7, 3, 3, 1]
+        sizes, reps = [(100_000, 20), (1_000_000, 20), (200_000, 200), (20_000, 2_000)], [7, 3, 3, 3]
     for (n, d), r in zip(sizes, reps):
         yield f"synthetic {n}x{d}", (lambda n=n, d=d: synthetic(n, d)), r, 3 * r
 
@@ -195,7 +200,7 @@ def time_loss_and_grad(X, y, w, b, repetitions: int) -> dict:
     floor = 2 * min(read_gemv, read_sum) + t_exp + t_log1p
     measured, _ = best_time(lambda: lrmath.loss_and_grad(w, b, X, y, L2), repetitions)
     c = 0.5 - y
-    core, _ = best_time(lambda: _loss_and_grad_sums(X, c, w, b), repetitions)
+    core, _ = best_time(lambda: _loss_and_grad_sums(X, c, w, b, check_finite=False), repetitions)  # as fit calls it
     z = X @ w + b
     hessian, _ = best_time(lambda: _hessian_sum(X, z), 1 if d > 500 else max(1, repetitions // 3))
     return {"read_gemv": read_gemv, "read_sum": read_sum, "exp": t_exp, "log1p": t_log1p,
@@ -307,12 +312,15 @@ def format_tables(rows: list[dict], quick: bool = False, threads_note: str = "",
               head, "-" * len(head)]
     for r in rows:
         g = r["loss_and_grad"]
-        ok = "ok" if g["ratio"] <= TARGET_FLOOR else "MISS"
+        ok = "cache" if 8 * r["n"] * r["d"] <= CACHED_BYTES else "ok" if g["ratio"] <= TARGET_FLOOR else "MISS"
         lines.append(
             f"{r['name']:<24}{1e3 * g['read_gemv']:>9.3f}{1e3 * g['read_sum']:>9.3f}{g['bandwidth_GBps']:>7.1f}"
             f"{1e3 * g['exp']:>8.3f}{1e3 * g['log1p']:>9.3f}{1e3 * g['floor']:>10.3f}"
             f"{1e3 * g['loss_and_grad']:>9.3f}{g['ratio']:>7.2f}{ok:>8}{1e3 * g['core']:>9.3f}{g['core_ratio']:>7.2f}"
             f"{g['hessian_per_pass']:>8.1f}")
+    lines.append(f"target: l&g at most {TARGET_FLOOR:g}x the floor where X is larger than the caches "
+                 f"({CACHED_BYTES >> 20} MiB here); 'cache': X is smaller, its reads are cache reads and the "
+                 "time is per-example NumPy calls (the overhead line below is their target).")
     lines.append("l&g: lrmath.loss_and_grad as called (input checks included); core: the pass alone, "
                  "as fit calls it (objective._loss_and_grad_sums); H/pass: building the Hessian, in passes "
                  "(fitting.hessian_cost_in_passes models it as 1 + d/40).")

@@ -69,7 +69,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lrmath._checks import check_labels, check_penalty, check_X
+from lrmath._checks import check_labels, check_penalty, check_X, finite
 from lrmath.objective import _hessian_sum, _is_dask, _loss_and_grad_sums, _loss_sum_and_residual
 from lrmath.proximal import _fista, _proximal_newton
 
@@ -151,7 +151,8 @@ class _Problem:
 
     Speed: every evaluation goes through ``X`` once, in blocks of rows that stay in cache
     (:func:`lrmath.objective._loss_and_grad_sums`), and the Hessian is built block by block
-    with a symmetric product, so no temporary is as large as ``X``.
+    with a symmetric product, so no temporary is as large as ``X``. ``X`` is searched for NaN
+    and inf once, by the first pass on its way (or by whichever method reads ``X`` first).
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, l2: float):
@@ -162,6 +163,13 @@ class _Problem:
         self.sign = 2.0 * y - 1.0
         self.separable = False
         self.passes = 0  # passes over X: evaluations of J (with or without gradient) and Hessians
+        self.unchecked = True  # X not yet searched for NaN and inf: the first pass does it, block by block
+
+    def _check(self) -> None:
+        """Search X for NaN and inf once, if no pass has (a ValueError names the first)."""
+        if self.unchecked:
+            finite(self.X, "X")
+            self.unchecked = False
 
     def scores(self, theta: np.ndarray) -> np.ndarray:
         z = self.X @ theta[:-1]
@@ -177,7 +185,8 @@ class _Problem:
         self.passes += 1
         w = theta[:-1]
         z = np.empty(self.n)
-        loss, grad_w, grad_b = _loss_and_grad_sums(self.X, self.c, w, theta[-1], z_out=z, check_finite=False)  # checked once, in fit
+        check, self.unchecked = self.unchecked, False  # the first pass checks X on its way, no read of its own
+        loss, grad_w, grad_b = _loss_and_grad_sums(self.X, self.c, w, theta[-1], z_out=z, check_finite=check)
         loss /= self.n
         g = np.empty_like(theta)
         g[:-1] = grad_w
@@ -191,6 +200,7 @@ class _Problem:
         return loss, g, z
 
     def value(self, theta: np.ndarray):
+        self._check()
         self.passes += 1
         z = self.scores(theta)
         loss, _ = _loss_sum_and_residual(z, self.c)
@@ -202,14 +212,16 @@ class _Problem:
     def hessian(self, z: np.ndarray) -> np.ndarray:
         """:math:`\\frac1n \\tilde X^\\top S \\tilde X + \\lambda I_d` at the scores ``z``, bias last
         (:func:`lrmath.objective._hessian_sum`: blocks of rows, BLAS ``syrk``)."""
+        self._check()
         self.passes += 1
         H = _hessian_sum(self.X, z)
         H /= self.n
-        H[np.arange(self.d), np.arange(self.d)] += self.l2
+        H.reshape(-1)[: self.d * (self.d + 2) : self.d + 2] += self.l2  # the weights' diagonal (a view)
         return H
 
     def lipschitz(self) -> float:
         """:math:`\\lVert[X, 1]\\rVert_2^2 / (4n) + \\lambda`, an upper bound on the curvature."""
+        self._check()
         d = self.d
         if d <= 500:
             gram = np.empty((d + 1, d + 1))
@@ -311,7 +323,7 @@ def fit(X, y, *, l2=0.0, method="auto", tol=1e-8, max_iter=None, lr=None, init=N
 
         X, y = _partitioned.aligned(X, y)  # shapes now; values in every pass
     else:
-        X = check_X(X)
+        X = check_X(X, check_finite=False)  # NaN and inf: searched in the first pass (_Problem)
         y = check_labels(y, "y", n=X.shape[0])
     l2 = check_penalty(l2, "l2")
     l1 = check_penalty(l1, "l1")
@@ -411,18 +423,21 @@ def _gradient_descent(problem: _Problem, theta, tol, max_iter, lr=None):
 
 
 def _cholesky_solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """Solve H x = g through H = L L^T; a tiny ridge if H is only semi-definite.
+    """Solve H x = g for a positive definite H; a tiny ridge if H is only semi-definite.
 
-    NumPy has no triangular solver, but for (d+1) x (d+1) systems ``solve`` on the
-    factors costs nothing next to building H (n d^2).
+    The Cholesky factorisation is the test of definiteness (it fails otherwise). NumPy has no
+    triangular solver, so the system is then solved with ``solve`` on H itself: one call
+    instead of two on the factors, which is what counts for small d; for large d either
+    costs nothing next to building H (n d^2).
     """
-    ridge = 0.0
+    ridge, A = 0.0, H
     for _ in range(8):
         try:
-            L = np.linalg.cholesky(H + ridge * np.eye(len(g)))
-            return np.linalg.solve(L.T, np.linalg.solve(L, g))
+            np.linalg.cholesky(A)
+            return np.linalg.solve(A, g)
         except np.linalg.LinAlgError:
             ridge = max(ridge * 100, 1e-10 * float(np.trace(H)) / len(g) + 1e-12)
+            A = H + ridge * np.eye(len(g))
     raise np.linalg.LinAlgError("the Hessian is not positive definite even with a ridge")
 
 

@@ -41,6 +41,8 @@ Dask arrays: :func:`loss_and_grad` and :func:`hessian` accept a Dask array for `
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lrmath._checks import check_labels, check_penalty, check_weights, check_X, finite, sum_is_finite
@@ -64,7 +66,7 @@ def _row_blocks(n: int, d: int):
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
-def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray) -> tuple[float, np.ndarray]:
+def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray, u=None, r=None) -> tuple[float, np.ndarray]:
     r"""Summed loss :math:`\sum_i \log(1 + e^{z_i}) - y_i z_i` and residuals :math:`\sigma(z) - y`.
 
     ``c`` is :math:`\tfrac12 - y`. One :math:`e = e^{-|z|}` gives both, through
@@ -79,13 +81,14 @@ def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray) -> tuple[float, np.ndar
     :math:`\sigma(z) - \frac12` is odd in :math:`z`). Both sums add non-negative terms, so
     the loss keeps full relative precision (line searches compare values of :math:`J` that
     differ in the last digits). Every operation is in place; the residuals are exact to
-    about 1e-16 in absolute terms, which is what a gradient needs.
+    about 1e-16 in absolute terms, which is what a gradient needs. ``u`` and ``r`` (optional,
+    of the shape of ``z``) are work space: the residuals are written to ``r``.
     """
-    u = np.multiply(z, c)
+    u = np.multiply(z, c, out=u)
     loss = 2.0 * float(np.maximum(u, 0.0, out=u).sum())
     e = np.negative(np.abs(z, out=u), out=u)  # -|z| (faster than copysign(z, -1))
     np.exp(e, out=e)
-    r = np.add(e, 1.0)
+    r = np.add(e, 1.0, out=r)
     loss += float(np.log1p(e, out=e).sum())
     np.divide(1.0, r, out=r)  # np.reciprocal is slower here
     r -= 0.5
@@ -112,22 +115,27 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     about half that speed (a pass over 200 000 x 200 took 28 ms with the check, 37 ms
     without; over 1 000 000 x 20, where the rows are short, 18 ms with it, 17 ms without).
     On a heavily shared machine the opposite was measured (the check doubled the pass over
-    200 000 x 200 and 20 000 x 2 000), so :func:`lrmath.fit`, which has checked ``X`` once
-    before its first pass, passes ``check_finite=False``: checking every pass again is work
-    whose answer is known.
+    200 000 x 200 and 20 000 x 2 000), so :func:`lrmath.fit` checks ``X`` in its first pass
+    only (which spares it a read of ``X`` of its own) and passes ``check_finite=False`` after:
+    checking every pass again is work whose answer is known.
     """
     n, d = X.shape
     loss, grad_w, grad_b = 0.0, np.zeros(d), 0.0
-    for rows in _row_blocks(n, d):
+    blocks = _row_blocks(n, d)
+    rows_per_block = blocks[0].stop
+    work = np.empty((3 if z_out is None else 2, rows_per_block))  # one allocation per pass, reused
+    block_grad = np.empty(d)
+    for rows in blocks:
         block = X[rows]
         if check_finite and not sum_is_finite(block):
             finite(X, "X")  # raises, naming the first bad entry, unless the sum merely overflowed
             check_finite = False  # it overflowed: all of X is finite, checked entry by entry
-        z = np.matmul(block, w, out=None if z_out is None else z_out[rows])
+        k = rows.stop - rows.start
+        z = np.matmul(block, w, out=work[2, :k] if z_out is None else z_out[rows])
         z += b
-        block_loss, r = _loss_sum_and_residual(z, c[rows])
+        block_loss, r = _loss_sum_and_residual(z, c[rows], u=work[0, :k], r=work[1, :k])
         loss += block_loss
-        grad_w += block.T @ r
+        grad_w += np.matmul(r, block, out=block_grad)
         grad_b += float(r.sum())
     return loss, grad_w, grad_b
 
@@ -135,21 +143,34 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
 def _hessian_sum(X: np.ndarray, z: np.ndarray) -> np.ndarray:
     r""":math:`\tilde X^\top S \tilde X` at the scores ``z``, bias last; no penalty, no division by :math:`n`.
 
-    With :math:`\tilde X = [X, 1]` and :math:`a_i = \sqrt{s_i}\,\tilde x_i` this is :math:`A^\top A`,
-    accumulated over blocks of rows (no temporary as large as ``X``); NumPy computes
-    ``A.T @ A`` with BLAS ``syrk``, half the work of a general product.
+    With :math:`\tilde X = [X, 1]` and :math:`a_i = \sqrt{s_i}\,x_i` the weights' block is
+    :math:`A^\top A`, accumulated over blocks of rows (no temporary as large as ``X``); NumPy
+    computes ``A.T @ A`` with BLAS ``syrk``, half the work of a general product. The bias's
+    row is :math:`\sum_i s_i \tilde x_i = A^\top \sqrt{s}` (and :math:`\sqrt{s}^\top\sqrt{s}`),
+    so ``A`` stays a contiguous block of ``X``'s shape.
+
+    >>> X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
+    >>> z = np.array([0.3, -1.2, 2.0])
+    >>> s = np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))) ** 2  # sigma'(z)
+    >>> Xt = np.c_[X, np.ones(3)]
+    >>> bool(np.allclose(_hessian_sum(X, z), Xt.T @ (s[:, None] * Xt), rtol=1e-14))
+    True
     """
     n, d = X.shape
     H = np.zeros((d + 1, d + 1))
     blocks = _row_blocks(n, d + 1)
-    buffer = np.empty((blocks[0].stop, d + 1))
+    buffer = np.empty((blocks[0].stop, d))
+    weights = H[:d, :d]
     for rows in blocks:
-        h = np.exp(-0.5 * np.abs(z[rows]))  # e^{-|z|/2}
+        h = np.abs(z[rows])
+        h *= -0.5
+        np.exp(h, out=h)  # e^{-|z|/2}
         root = np.divide(h, 1.0 + h * h, out=h)  # sqrt(s), s = e/(1 + e)^2 with e = h^2
-        A = buffer[: len(root)]
-        np.multiply(X[rows], root[:, None], out=A[:, :d])
-        A[:, d] = root
-        H += A.T @ A
+        A = np.multiply(X[rows], root[:, None], out=buffer[: len(root)])
+        weights += A.T @ A
+        H[d, :d] += root @ A
+        H[d, d] += root @ root
+    H[:d, d] = H[d, :d]
     return H
 
 
@@ -158,40 +179,66 @@ _FLOAT = np.dtype(np.float64)
 
 
 def _small_loss_and_grad(w, b, X, y, l2):
-    r""":func:`loss_and_grad` for small, well-formed NumPy data with fewer NumPy calls, or None.
+    r""":func:`loss_and_grad` for small, well-formed NumPy data with few NumPy calls, or None.
 
-    On small data the time of a call is the number of NumPy calls (about a microsecond each),
-    not the data. This path takes data that are already float64 arrays of the right shapes,
-    checks the labels with one product and one comparison (:math:`(\tfrac12 - y)^2 = \tfrac14`
-    exactly when :math:`y \in \{0, 1\}`, false for NaN and inf), and checks finiteness on the
-    **results**: a NaN or an infinity in ``X``, ``w`` or ``b`` makes the loss or the gradient
-    NaN or infinite (:math:`\infty \cdot 0` is NaN, and every entry of ``X`` is multiplied by a
-    weight and by a residual), so finite results prove finite inputs. Anything else (wrong
-    shapes or types, bad labels, non-finite results) returns None and goes the long way, whose
-    checks name what is wrong.
+    On small data the time of a call is the number of NumPy calls (about half a microsecond
+    each), not the data, so this path is written for few calls. With the label's sign
+    :math:`t_i = 1 - 2y_i` (:math:`+1` for label 0, :math:`-1` for label 1) and
+    :math:`m_i = t_i z_i`, both the loss and the residual come from one ``np.logaddexp``:
+
+    .. math::
+
+        \log(1 + e^{z_i}) - y_i z_i = \log(1 + e^{m_i}),
+        \qquad
+        \sigma(z_i) - y_i = t_i\,\sigma(m_i) = t_i\,e^{m_i - \log(1 + e^{m_i})}
+
+    (for :math:`y_i = 1` the first is :math:`\log(1 + e^{-z_i})` and the second
+    :math:`-\sigma(-z_i)`). The losses are non-negative, so their sum keeps full relative
+    precision, as in :func:`_loss_sum_and_residual`.
+
+    It takes data that are already float64 arrays of the right shapes, checks the labels with
+    :math:`|t_i| = 1`, and checks finiteness on the **results**: a NaN or an infinity in
+    ``X`` or ``w`` makes the loss or the gradient NaN or infinite (:math:`\infty \cdot 0` is
+    NaN, and every entry of ``X`` is multiplied by a weight and by a residual), so finite
+    results prove finite inputs. Anything else (wrong shapes or types, bad labels, non-finite
+    results) returns None and goes the long way, whose checks name what is wrong.
+
+    >>> X, y = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1.0, 0.0])
+    >>> loss, grad_w, grad_b = _small_loss_and_grad(np.zeros(2), 0.0, X, y, 0.0)
+    >>> round(loss, 6), grad_w, grad_b
+    (0.693147, array([ 0.5 , -0.75]), 0.0)
+    >>> _small_loss_and_grad(np.zeros(2), 0.0, X, np.array([1.0, 0.5]), 0.0) is None  # not a label
+    True
     """
     if not (type(X) is np.ndarray and type(y) is np.ndarray and type(w) is np.ndarray
             and X.dtype is _FLOAT and y.dtype is _FLOAT and w.dtype is _FLOAT
             and X.ndim == 2 and X.nbytes <= _SMALL_BYTES and X.shape[0] and X.shape[1]
             and y.shape == X.shape[:1] and w.shape == X.shape[1:]
-            and type(b) is float and type(l2) in (float, int) and l2 >= 0):
+            and type(b) is float and math.isfinite(b) and type(l2) in (float, int) and l2 >= 0):
         return None
-    c = 0.5 - y
-    if not (c * c == 0.25).all():
+    n = X.shape[0]
+    t = y + y
+    np.subtract(1.0, t, out=t)  # 1 - 2y
+    if np.count_nonzero(np.abs(t) != 1.0):  # a label other than 0 or 1 (NaN and inf too)
         return None
+    sums = np.empty((2, n))  # losses and residuals, summed in one call
+    losses, r = sums
     with np.errstate(over="ignore", invalid="ignore"):
-        z = X @ w
-        z += b
-        loss, r = _loss_sum_and_residual(z, c)
+        m = np.dot(X, w)
+        m += b
+        m *= t
+        np.logaddexp(0.0, m, out=losses)
+        m -= losses
+        np.exp(m, out=r)  # sigma(m)
+        r *= t
+        loss, grad_b = np.add.reduce(sums, axis=1).tolist()
         grad_w = r @ X
-        grad_b = float(r.sum())
-        n = X.shape[0]
+        grad_w *= 1.0 / n
         loss /= n
-        grad_w /= n
         if l2:
             loss += 0.5 * l2 * float(w @ w)
             grad_w += l2 * w
-        if not np.isfinite(loss + grad_b + grad_w.sum()):
+        if not math.isfinite(loss + grad_b + float(grad_w @ grad_w)):
             return None
     return loss, grad_w, grad_b / n
 
@@ -239,11 +286,11 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     >>> round(loss, 6), grad_w, grad_b
     (0.693147, array([ 0.5 , -0.75]), 0.0)
     """
-    if _is_dask(X, y):
-        return _loss_and_grad_partitioned(w, b, X, y, l2)
-    small = _small_loss_and_grad(w, b, X, y, l2)
+    small = _small_loss_and_grad(w, b, X, y, l2)  # first: on small data every call counts
     if small is not None:
         return small
+    if _is_dask(X, y):
+        return _loss_and_grad_partitioned(w, b, X, y, l2)
     w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked by the results
     n = X.shape[0]
     with np.errstate(over="ignore", invalid="ignore"):

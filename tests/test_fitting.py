@@ -96,6 +96,18 @@ def test_bad_data_is_named():
         lrmath.fit(np.ones(3), [0, 1, 1])
 
 
+@pytest.mark.parametrize("method", ["auto", "gd", "newton", "lbfgs", "fista", "prox-newton"])
+@pytest.mark.parametrize("bad, kind", [(np.nan, "NaN"), (-np.inf, "inf")])
+def test_non_finite_x_is_named_by_every_method_in_any_block(method, bad, kind):
+    # fit does not read X for this before its first pass: the first pass (or whatever reads X
+    # first: the Lipschitz bound of gd and fista) must find it, far down in a late block too.
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((40_000, 8)), rng.integers(0, 2, 40_000)
+    X[39_001, 5] = bad
+    with pytest.raises(ValueError, match=rf"X contains {kind} \(first at index \(39001, 5\)\)"):
+        lrmath.fit(X, y, method=method, l1=0.01 if method in ("fista", "prox-newton") else 0.0, max_iter=3)
+
+
 def test_gradient_descent_on_separable_data_is_told_apart_from_slow_convergence(cancer):
     """gd rarely reaches a separating iterate on its own; fit must still say 'separable'."""
     X, y = cancer
