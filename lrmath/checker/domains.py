@@ -475,6 +475,8 @@ def expand_logs(expr, nt):
     """
 
     def rule(log):
+        if not isinstance(log, sp.log):  # log(e) is 1 already
+            return log
         arg = log.args[0]
         if isinstance(arg, sp.Mul) and all(positive(f, nt) for f in arg.args):
             return sp.Add(*[rule(sp.log(f)) for f in arg.args])

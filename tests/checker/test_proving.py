@@ -359,3 +359,12 @@ def test_the_fast_numeric_look_vouches_only_for_agreement_it_can_bound():
 def test_a_wrong_step_that_the_fast_look_cannot_evaluate_is_still_refuted(nt):
     proof = check(nt, r"\log(z^2 + 1)", r"2\log(z^2 + 1)")
     assert proof.status == "refuted" and proof.confirmed
+
+
+def test_log_rules_split_off_a_factor_whose_log_is_a_number():
+    """log(e p) = 1 + log p: the rule met log(e), which SymPy evaluates to 1 (it crashed on it)."""
+    from lrmath.checker.domains import expand_logs
+
+    n = Notation()
+    n.declare(r"p > 0")
+    assert expand_logs(read(r"\log(e p)", n), n) == 1 + sp.log(read("p", n))
