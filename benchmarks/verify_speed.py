@@ -74,7 +74,9 @@ def cold_verify(docs: Path, jobs: int | None) -> tuple[float, float, str]:
     seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"lrmath verify failed:\n{result.stdout}{result.stderr}")
-    return seconds, cpu, result.stdout.strip().splitlines()[-1]
+    lines = result.stdout.strip().splitlines()
+    summary = next((line for line in reversed(lines) if line.startswith("verified:")), lines[-1] if lines else "")
+    return seconds, cpu, summary
 
 
 def _pool_cpu(pool) -> float:
