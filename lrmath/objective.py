@@ -18,7 +18,8 @@ cross-entropy*, where every step is proven; :math:`\lambda` is ``l2``. The bias 
 not penalised. The loss is written with :math:`\log(1 + e^{z})` (see
 :mod:`lrmath.numerics`) so that it is finite for every score.
 
-Speed: :math:`\mathbf{X}` is processed in blocks of rows of about 2 MiB. For each block,
+Speed: :math:`\mathbf{X}` is processed in blocks of rows of about 2 MiB (32 MiB when NumPy's
+BLAS runs several threads, so that it can split each product: :mod:`lrmath._blas`). For each block,
 the scores, losses and residuals are computed and the block's share of
 :math:`\mathbf{X}^\top \mathbf{r}` is added while the block is still in the processor's cache,
 so :math:`\mathbf{X}` is read from memory **once** per evaluation rather than twice, and no
@@ -45,6 +46,7 @@ import math
 
 import numpy as np
 
+from lrmath._blas import threads as blas_threads
 from lrmath._checks import check_labels, check_penalty, check_weights, check_X, finite, sum_is_finite
 
 __all__ = ["loss_and_grad", "hessian", "predict_proba", "predict"]
@@ -56,13 +58,16 @@ def _scores(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     return z
 
 
-_BLOCK_BYTES = 1 << 21
+#: bytes of X per block of rows: with one BLAS thread, and with several (see :mod:`lrmath._blas`)
+_BLOCK_BYTES, _THREADED_BLOCK_BYTES = 1 << 21, 1 << 25
 
 
 def _row_blocks(n: int, d: int):
-    """Slices of about 2 MiB of rows of an (n, d) float64 matrix: a block read for
-    :math:`X_B w` is still in cache for :math:`X_B^\\top r_B`."""
-    step = max(1, _BLOCK_BYTES // (8 * d))
+    """Slices of rows of an (n, d) float64 matrix, about 2 MiB each with one BLAS thread
+    (a block read for :math:`X_B w` is still in cache for :math:`X_B^\\top r_B`) and about
+    32 MiB with several (large enough for BLAS to split each product among its threads)."""
+    size = _THREADED_BLOCK_BYTES if blas_threads() > 1 else _BLOCK_BYTES
+    step = max(1, size // (8 * d))
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 

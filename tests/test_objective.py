@@ -144,3 +144,37 @@ def test_large_data_non_finite_entries_show_in_the_results_and_are_named(w, bad,
     kind = "NaN" if np.isnan(bad) else "inf"
     with pytest.raises(ValueError, match=rf"X contains {kind} \(first at index \(41234, 2\)\)"):
         lrmath.loss_and_grad(w, 0.0, X, y)
+
+
+def test_blocks_follow_the_blas_threads_and_give_the_same_numbers(monkeypatch):
+    """Blocks of about 2 MiB with one BLAS thread, about 32 MiB with several; same results."""
+    from lrmath import objective
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40_000, 100))  # 32 MB: 13 small blocks, 1 large one
+    y = (rng.random(40_000) < 0.4).astype(float)
+    w, b = rng.standard_normal(100) * 0.1, 0.3
+    results = {}
+    for count in (1, 2):
+        monkeypatch.setattr(objective, "blas_threads", lambda count=count: count)
+        blocks = objective._row_blocks(*X.shape)
+        rows = blocks[0].stop - blocks[0].start
+        limit = objective._BLOCK_BYTES if count == 1 else objective._THREADED_BLOCK_BYTES
+        assert limit / 2 < rows * 8 * X.shape[1] <= limit or len(blocks) == 1
+        assert (len(blocks) > 10) if count == 1 else (len(blocks) == 1)
+        results[count] = (lrmath.loss_and_grad(w, b, X, y, l2=0.1), lrmath.hessian(w, b, X, y, l2=0.1))
+    (loss1, gw1, gb1), h1 = results[1]
+    (loss2, gw2, gb2), h2 = results[2]
+    np.testing.assert_allclose([loss1, gb1], [loss2, gb2], rtol=1e-12)
+    np.testing.assert_allclose(gw1, gw2, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(h1, h2, rtol=1e-10, atol=1e-14)
+
+
+def test_the_blas_thread_count_follows_threadpool_limits():
+    import threadpoolctl
+
+    from lrmath._blas import threads
+
+    with threadpoolctl.threadpool_limits(1):
+        assert threads() == 1
+    assert threads() >= 1
