@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from tests.conftest import free_port, serve
-from tests.site.browser import CHROMIUM_FLAGS, PageReport, inspect_math, watch
+from tests.site.browser import CHROMIUM_FLAGS, open_page
 from tests.site.test_accessibility import axe_violations
 from tests.site.test_browser import site_pages
 from tests.site.test_layout import CLIPPED_MATH, OVERLAPS
@@ -62,11 +62,7 @@ def main() -> None:
                 overlaps = clipped = 0
                 for path in pages:
                     context = browser.new_context(viewport={"width": width, "height": 800})
-                    page = context.new_page()
-                    report = PageReport(base + path)
-                    watch(page, report)
-                    page.goto(base + path, wait_until="load")
-                    inspect_math(page, report)
+                    page, report = open_page(context, base + path)
                     clipped += len(page.evaluate(CLIPPED_MATH))
                     overlaps += sum("runs under its number" in o for o in page.evaluate(OVERLAPS))
                     context.close()
@@ -76,11 +72,7 @@ def main() -> None:
                     rules = collections.Counter()
                     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
                     for path in pages:
-                        page = context.new_page()
-                        report = PageReport(base + path)
-                        watch(page, report)
-                        page.goto(base + path, wait_until="load")
-                        inspect_math(page, report)
+                        page, report = open_page(context, base + path)
                         rules.update(v["rule"] for v in axe_violations(page))
                         page.close()
                     context.close()

@@ -25,7 +25,6 @@ keeping the variable itself.
 
 from __future__ import annotations
 
-import cmath
 import functools
 import itertools
 import math
@@ -35,7 +34,6 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
-from sympy.simplify.simplify import sum_simplify
 
 from lrmath.checker.domains import expand_logs, probability_parts
 from lrmath.checker.quick_numbers import agreement
@@ -926,6 +924,13 @@ def _unfolding_levels(lhs, rhs, nt: Notation, most: int = 8) -> list:
     return out
 
 
+def _refute(proof: Proof, lhs, rhs, nt: Notation, gap: float, point: dict) -> None:
+    """Mark ``proof`` refuted by the sides' relative difference ``gap`` at ``point``, confirmed or not in high precision."""
+    proof.status = "refuted"
+    proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
+    proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
+
+
 def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
     """Check the step ``lhs = rhs`` under the page's notation and definitions."""
     started = time.perf_counter()
@@ -944,18 +949,14 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
     # without spending time on simplification that cannot succeed.
     gap, point = numeric_difference(lhs, rhs, nt)
     if gap is not None and gap > 1e-6:
-        proof.status = "refuted"
-        proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
-        proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
+        _refute(proof, lhs, rhs, nt, gap, point)
         proof.seconds = time.perf_counter() - started
         return proof
     if numeric_reason is not None:  # tested hard: more seeds, every magnitude
         report = {}
         gap, point = numeric_difference(lhs, rhs, nt, trials=len(_SCALES), seeds=4, report=report, hard=True)
         if gap is not None and gap > 1e-9:
-            proof.status = "refuted"
-            proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
-            proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
+            _refute(proof, lhs, rhs, nt, gap, point)
             proof.seconds = time.perf_counter() - started
             return proof
         if gap is None or report.get("evaluated", 0) < 3 * report.get("skipped", 0) or report.get("evaluated", 0) < 16:
@@ -988,9 +989,7 @@ def prove(lhs, rhs, nt: Notation, numeric_reason: str | None = None) -> Proof:
     elif gap is None:
         proof.detail = proof.detail or "SymPy could not show the difference is 0, and the sides cannot be evaluated"
     elif gap > 1e-9:
-        proof.status = "refuted"
-        proof.detail = f"wrong step: counterexample at {_format_point(point)} (relative difference {gap:.3g})"
-        proof.confirmed = confirmed_counterexample(lhs, rhs, nt, point)
+        _refute(proof, lhs, rhs, nt, gap, point)
     elif numeric_reason is not None:
         proof.status, proof.method = "numeric", (
             f"equal at {report['evaluated']} points of the domains, magnitudes 1e-4 to 1e3, both signs, 4 seeds "

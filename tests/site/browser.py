@@ -118,6 +118,19 @@ def inspect_math(page, report: PageReport) -> None:
     report.raw_tex = found["raw"]
 
 
+def open_page(context, url: str):
+    """A new page of ``context`` at ``url``, watched from the start, its math inspected once loaded.
+
+    Returns ``(page, report)``; the caller closes the page.
+    """
+    page = context.new_page()
+    report = PageReport(url)
+    watch(page, report)
+    page.goto(url, wait_until="load")
+    inspect_math(page, report)
+    return page, report
+
+
 def problems(report: PageReport) -> list[str]:
     """Everything wrong with a page, as sentences (empty when the page is fine)."""
     out = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.browser import PageReport, inspect_math, watch
+from tests.site.browser import open_page
 from tests.site.test_browser import site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,11 +58,7 @@ def test_no_serious_or_critical_violations_on_any_page_in_either_palette(browser
     for scheme in ("light", "dark"):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
         for path in pages:
-            page = context.new_page()
-            report = PageReport(base + path)
-            watch(page, report)
-            page.goto(base + path, wait_until="load")
-            inspect_math(page, report)
+            page, report = open_page(context, base + path)
             found = axe_violations(page)
             page.close()
             by_rule.update(v["rule"] for v in found)
@@ -126,11 +122,7 @@ def test_formulas_in_mark_summaries_stay_in_their_accessible_names(browser, buil
     context = browser.new_context()
     with_math, lost, no_mathml = 0, [], []
     for path in pages:
-        page = context.new_page()
-        report = PageReport(base + path)
-        watch(page, report)
-        page.goto(base + path, wait_until="load")
-        inspect_math(page, report)
+        page, report = open_page(context, base + path)
         # marks inside closed solutions are in no accessibility tree until opened: open all
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         summaries = page.evaluate(SUMMARY_FORMULAS)

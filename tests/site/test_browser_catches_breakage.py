@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT, build_site, free_port, serve
-from tests.site.browser import PageReport, inspect_math, problems, watch
+from tests.site.browser import PageReport, open_page, problems
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +37,7 @@ def broken_site(tmp_path_factory):
 
 def check(browser, url) -> PageReport:
     context = browser.new_context()
-    page = context.new_page()
-    report = PageReport(url)
-    watch(page, report)
-    page.goto(url, wait_until="load")
-    inspect_math(page, report)
+    page, report = open_page(context, url)
     context.close()
     return report
 

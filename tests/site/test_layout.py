@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from tests.site.browser import PageReport, inspect_math, watch
+from tests.site.browser import open_page
 from tests.site.test_browser import site_pages
 
 pytestmark = pytest.mark.browser
@@ -93,11 +93,7 @@ CLIPPED_MATH = r"""
 
 def _open(browser, url, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    report = PageReport(url)
-    watch(page, report)
-    page.goto(url, wait_until="load")
-    inspect_math(page, report)
+    page, report = open_page(context, url)
     page.evaluate("() => window.lrmathMarkScrollers && window.lrmathMarkScrollers()")
     return context, page
 

@@ -13,7 +13,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.site.browser import PageReport, inspect_math, watch
+from tests.site.browser import open_page
 from tests.site.test_browser import site_pages
 
 MATH_TEXT = re.compile(r"(?<![\w$])\$[^$\s][^$]*\$|\\\(")
@@ -83,11 +83,7 @@ def test_math_in_table_of_contents_entries_is_typeset(browser, built_site):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     failures = {}
     for path in pages:
-        page = context.new_page()
-        report = PageReport(base + path)
-        watch(page, report)
-        page.goto(base + path, wait_until="load")
-        inspect_math(page, report)
+        page, report = open_page(context, base + path)
         entries = page.evaluate(
             """() => [...document.querySelectorAll('nav.md-nav--secondary a .arithmatex')].map(m => ({
                  typeset: !!m.querySelector('mjx-container mjx-assistive-mml math'),
