@@ -150,6 +150,19 @@ id => { const e = document.getElementById(id); if (!e) return 'missing';
 """
 
 
+def _where_once_settled(page, label: str) -> str:
+    """Where the equation ``label`` is, once it has come into view (after MathJax and the
+    page's re-scroll), or after 15 s if it never does: a condition, not a fixed pause, so a
+    busy machine only makes the wait longer."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(f"id => ({IN_VIEW.strip()})(id) === 'visible'", arg=label, timeout=15_000)
+    except PlaywrightTimeoutError:
+        pass
+    return page.evaluate(IN_VIEW, label)
+
+
 def test_equation_references_scroll_the_equation_into_view(browser, built_site, derivation_pages):
     base, site_dir = built_site
     missed, clicked = [], 0
@@ -164,9 +177,8 @@ def test_equation_references_scroll_the_equation_into_view(browser, built_site, 
             target = link.get_attribute("href").split("#", 1)[1]
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)" if i % 2 else "window.scrollTo(0, 0)")
             link.click()
-            page.wait_for_timeout(250)
             clicked += 1
-            where = page.evaluate(IN_VIEW, target)
+            where = _where_once_settled(page, target)
             if where != "visible":
                 missed.append(f"{path}: click on #{target}: {where}")
         context.close()
@@ -183,8 +195,7 @@ def test_opening_page_at_an_equation_shows_it(browser, built_site, derivation_pa
         labels = re.findall(r'<div class="lr-step[^"]*" id="(eq-[^"]+)"', (site_dir / path / "index.html").read_text())
         for label in labels[-1:] + labels[len(labels) // 2 : len(labels) // 2 + 1]:
             context, page = _open(browser, f"{base}{path}#{label}", 375)
-            page.wait_for_timeout(300)
-            where = page.evaluate(IN_VIEW, label)
+            where = _where_once_settled(page, label)
             context.close()
             tried += 1
             if where != "visible":
