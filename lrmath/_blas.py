@@ -19,7 +19,9 @@ True
 
 from __future__ import annotations
 
-__all__ = ["threads"]
+import contextlib
+
+__all__ = ["threads", "one_thread"]
 
 _controller = None
 
@@ -36,3 +38,13 @@ def threads() -> int:
     except Exception:  # noqa: BLE001 - no threadpoolctl, or a BLAS it cannot read: plan for one thread
         return 1
     return max([1, *counts])
+
+
+def one_thread():
+    """A context in which NumPy's BLAS runs one thread (for products that the caller already
+    runs in parallel, one per thread); a no-op where the count cannot be set."""
+    if _controller is None:
+        threads()
+    if _controller is None:
+        return contextlib.nullcontext()
+    return _controller.limit(limits=1)
