@@ -241,9 +241,12 @@ def _small_loss_and_grad(w, b, X, y, l2):
             and X.dtype is _FLOAT and y.dtype is _FLOAT and w.dtype is _FLOAT
             and type(b) is float and type(l2) in (float, int)):
         return None
-    shape = X.shape
-    if not (len(shape) == 2 and 0 < X.size <= _SMALL_ITEMS and y.shape == shape[:1] and w.shape == shape[1:]
-            and math.isfinite(b) and l2 >= 0):
+    try:
+        n, d = X.shape  # X 2-D, y and w 1-D (a ValueError otherwise)
+        (n_y,), (d_w,) = y.shape, w.shape
+    except ValueError:
+        return None
+    if not (n_y == n and d_w == d and 0 < n * d <= _SMALL_ITEMS and math.isfinite(b) and l2 >= 0):
         return None
     q = y - _ONE
     if np.count_nonzero(y * q):  # a label other than 0 or 1 (NaN and inf too): see above
@@ -256,7 +259,7 @@ def _small_loss_and_grad(w, b, X, y, l2):
     g = np.tanh(zeta)
     g += s  # -2 (sigma(z) - y)
     ones = s * s
-    scale = -0.5 / shape[0]
+    scale = -0.5 / n
     loss = float(losses.dot(ones)) * (-2.0 * scale)
     grad_b = float(g.dot(ones)) * scale
     grad_w = g.dot(X)

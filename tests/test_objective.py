@@ -277,3 +277,21 @@ def test_the_short_path_keeps_the_precision_of_a_tiny_loss():
     loss, grad_w, grad_b = _small_loss_and_grad(np.ones(1), 0.0, X, y, 0.0)
     expected = (np.exp(-700.0) + np.exp(-701.0) + np.exp(-702.0)) / 3
     assert loss == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("w, X, y, words", [
+    (np.ones(2), np.ones((3, 2)), np.ones((3, 1)), "y must be 1-D"),
+    (np.ones((2, 1)), np.ones((3, 2)), np.ones(3), "w must have shape"),
+    (np.ones(2), np.ones((3, 2)), np.ones(4), "y has 4 labels but X has 3 rows"),
+    (np.ones(3), np.ones((3, 2)), np.ones(3), "w must have shape"),
+    (np.ones(2), np.ones(3), np.ones(3), "X must be 2-D"),
+    (np.ones(2), np.ones((3, 2, 1)), np.ones(3), "X must be 2-D"),
+    (np.ones(0), np.ones((3, 0)), np.ones(3), "X has no columns"),
+    (np.ones(2), np.ones((0, 2)), np.ones(0), "X has no rows"),
+])
+def test_the_short_path_leaves_every_wrong_shape_to_the_long_one(w, X, y, words):
+    from lrmath.objective import _small_loss_and_grad
+
+    assert _small_loss_and_grad(w, 0.0, X, y, 0.0) is None
+    with pytest.raises(ValueError, match=words):
+        lrmath.loss_and_grad(w, 0.0, X, y)
