@@ -182,6 +182,7 @@ def _hessian_sum(X: np.ndarray, z: np.ndarray) -> np.ndarray:
 _SMALL_BYTES = 1 << 18  # data up to this size take the short path of loss_and_grad
 _SMALL_ITEMS = _SMALL_BYTES // 8
 _FLOAT, _ARRAY = np.dtype(np.float64), np.ndarray
+_BIAS_TYPES = (float, np.float64)  # a bias read from an array is a np.float64
 # 0-d arrays: a ufunc takes them about 0.2 us faster than Python floats
 _ZERO, _ONE, _HALF = np.array(0.0), np.array(1.0), np.array(0.5)
 
@@ -239,7 +240,7 @@ def _small_loss_and_grad(w, b, X, y, l2):
     """
     if not (type(X) is _ARRAY and type(y) is _ARRAY and type(w) is _ARRAY
             and X.dtype is _FLOAT and y.dtype is _FLOAT and w.dtype is _FLOAT
-            and type(b) is float and type(l2) in (float, int)):
+            and type(b) in _BIAS_TYPES and type(l2) in (float, int)):
         return None
     try:
         n, d = X.shape  # X 2-D, y and w 1-D (a ValueError otherwise)

@@ -295,3 +295,14 @@ def test_the_short_path_leaves_every_wrong_shape_to_the_long_one(w, X, y, words)
     assert _small_loss_and_grad(w, 0.0, X, y, 0.0) is None
     with pytest.raises(ValueError, match=words):
         lrmath.loss_and_grad(w, 0.0, X, y)
+
+
+def test_the_short_path_takes_a_numpy_bias_and_returns_python_floats(data):
+    # a bias read from an array (theta[-1]) is a np.float64: it takes the short path too
+    from lrmath.objective import _small_loss_and_grad
+
+    X, y = data
+    theta = np.array([0.5, -1.0, 0.25, 2.0, 0.3])
+    short = _small_loss_and_grad(theta[:-1], theta[-1], X, y, 0.1)
+    assert short is not None and type(short[0]) is float and type(short[2]) is float
+    assert short[0] == lrmath.loss_and_grad(theta[:-1], 0.3, X, y, 0.1)[0]
