@@ -221,10 +221,9 @@ def _small_loss_and_grad(w, b, X, y, l2):
     or an infinity :math:`x_{ij}` in ``X`` makes :math:`g_j` NaN or infinite (its sum has the
     term :math:`r_i x_{ij}`, and :math:`0 \cdot \infty` is NaN), and a NaN or infinite
     :math:`g_j` or :math:`w_j` makes the term :math:`g_j w_j`, hence the dot product, NaN or
-    infinite. So finite results prove
-    finite inputs. This needs BLAS to multiply by zeros rather than skip them, as IEEE
-    arithmetic and NumPy's OpenBLAS do; the tests put NaN and inf in every position where
-    the other factor is zero. (The loss alone would not do: with :math:`w_j = \infty` and
+    infinite. So finite results prove finite inputs. This needs BLAS to multiply by zeros
+    rather than skip them, as IEEE arithmetic and NumPy's OpenBLAS do; the tests put NaN and
+    inf where the weight and the residual they meet are both 0. (The loss alone would not do: with :math:`w_j = \infty` and
     every example classified right, every loss and residual is 0.) Anything else (wrong
     shapes or types, bad labels, non-finite or overflowing results) returns None and goes the
     long way, whose checks name what is wrong.
@@ -257,13 +256,13 @@ def _small_loss_and_grad(w, b, X, y, l2):
     zeta = -b - zeta
     losses = np.logaddexp(_ZERO, zeta * s)
     zeta *= _HALF
-    g = np.tanh(zeta)
-    g += s  # -2 (sigma(z) - y)
+    minus_2r = np.tanh(zeta)
+    minus_2r += s  # -2 (sigma(z) - y)
     ones = s * s
     scale = -0.5 / n
     loss = float(losses.dot(ones)) * (-2.0 * scale)
-    grad_b = float(g.dot(ones)) * scale
-    grad_w = g.dot(X)
+    grad_b = float(minus_2r.dot(ones)) * scale
+    grad_w = minus_2r.dot(X)
     grad_w *= scale
     if l2:
         loss += 0.5 * l2 * float(w.dot(w))
