@@ -47,7 +47,7 @@ import math
 import numpy as np
 
 from lrmath._blas import threads as blas_threads
-from lrmath._checks import check_labels, check_penalty, check_weights, check_X, finite, sum_is_finite
+from lrmath._checks import check_labels, check_penalty, check_weights, check_X, finite
 
 __all__ = ["loss_and_grad", "hessian", "predict_proba", "predict"]
 
@@ -62,12 +62,13 @@ def _scores(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
 _BLOCK_BYTES, _THREADED_BLOCK_BYTES = 1 << 21, 1 << 25
 
 
-def _row_blocks(n: int, d: int):
-    """Slices of rows of an (n, d) float64 matrix, about 2 MiB each with one BLAS thread
+def _row_blocks(n: int, d: int, itemsize: int = 8):
+    """Slices of rows of an (n, d) matrix, about 2 MiB each with one BLAS thread
     (a block read for :math:`X_B w` is still in cache for :math:`X_B^\\top r_B`) and about
-    32 MiB with several (large enough for BLAS to split each product among its threads)."""
+    32 MiB with several (large enough for BLAS to split each product among its threads).
+    ``itemsize``: bytes per entry (8 for float64, 4 for a float32 copy)."""
     size = _THREADED_BLOCK_BYTES if blas_threads() > 1 else _BLOCK_BYTES
-    step = max(1, size // (8 * d))
+    step = max(1, size // (itemsize * d))
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
@@ -109,39 +110,62 @@ def _loss_and_residual(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]
     return loss / z.shape[0], r
 
 
-def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z_out=None, check_finite=True):
+def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z_out=None, copy_to=None):
     r"""One pass over ``X``, block by block: :math:`\sum_i L_i`, :math:`X^\top r`, :math:`\sum_i r_i`.
 
     ``c`` is :math:`\tfrac12 - y`; the scores are written to ``z_out`` if given. No penalty,
-    no division by :math:`n`. Each block is first checked for NaN and inf with one streaming
-    read (:func:`lrmath._checks.sum_is_finite`). That check is what :func:`loss_and_grad`
-    needs anyway, and it is not wasted in :func:`lrmath.fit` either: it brings the block into
-    cache at the full speed of memory, whereas BLAS's ``gemv`` on long rows reads memory at
-    about half that speed (a pass over 200 000 x 200 took 28 ms with the check, 37 ms
-    without; over 1 000 000 x 20, where the rows are short, 18 ms with it, 17 ms without).
-    On a heavily shared machine the opposite was measured (the check doubled the pass over
-    200 000 x 200 and 20 000 x 2 000), so :func:`lrmath.fit` checks ``X`` in its first pass
-    only (which spares it a read of ``X`` of its own) and passes ``check_finite=False`` after:
-    checking every pass again is work whose answer is known.
+    no division by :math:`n`. ``X`` is not searched for NaN and inf: they show in the results,
+    which is how :func:`loss_and_grad` and :func:`lrmath.fit` find them (see
+    :func:`_small_loss_and_grad`). (Searching each block while it came into cache was measured
+    too: 28 against 37 ms per pass over 200 000 x 200 on one day, 56 against 35 ms on another.)
+
+    ``X`` may be a float32 copy (what :func:`lrmath.fit` uses for L-BFGS's early iterations
+    on large data, :class:`lrmath.fitting._Problem`): the two products then run in single
+    precision (half the bytes to read), and everything per example (scores, losses,
+    residuals) and every sum over blocks stays in float64. ``copy_to`` (a float32 array of
+    ``X``'s shape, optional) receives such a copy of ``X``, block by block, while each block is in
+    cache: making the copy then costs writing it, not reading ``X`` again.
+
+    >>> X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
+    >>> c, w = 0.5 - np.array([1.0, 0.0, 1.0]), np.array([0.25, -0.5])
+    >>> copy = np.empty(X.shape, np.float32)
+    >>> double = _loss_and_grad_sums(X, c, w, 0.1, copy_to=copy)
+    >>> single = _loss_and_grad_sums(copy, c, w, 0.1)
+    >>> bool(np.array_equal(copy, X.astype(np.float32)))
+    True
+    >>> bool(abs(single[0] - double[0]) < 1e-6 and np.allclose(single[1], double[1], atol=1e-6))
+    True
     """
     n, d = X.shape
+    single = X.dtype == np.float32
     loss, grad_w, grad_b = 0.0, np.zeros(d), 0.0
-    blocks = _row_blocks(n, d)
+    blocks = _row_blocks(n, d, X.itemsize)
     rows_per_block = blocks[0].stop
     work = np.empty((3 if z_out is None else 2, rows_per_block))  # one allocation per pass, reused
-    block_grad = np.empty(d)
+    block_grad = np.empty(d, X.dtype)
+    if single:  # the products in single precision, through buffers of it
+        w = w.astype(np.float32)
+        z_single, r_single = np.empty((2, rows_per_block), np.float32)
     for rows in blocks:
         block = X[rows]
-        if check_finite and not sum_is_finite(block):
-            finite(X, "X")  # raises, naming the first bad entry, unless the sum merely overflowed
-            check_finite = False  # it overflowed: all of X is finite, checked entry by entry
         k = rows.stop - rows.start
-        z = np.matmul(block, w, out=work[2, :k] if z_out is None else z_out[rows])
+        z = work[2, :k] if z_out is None else z_out[rows]
+        if single:
+            np.copyto(z, np.matmul(block, w, out=z_single[:k]))
+        else:
+            np.matmul(block, w, out=z)
         z += b
         block_loss, r = _loss_sum_and_residual(z, c[rows], u=work[0, :k], r=work[1, :k])
         loss += block_loss
-        grad_w += np.matmul(r, block, out=block_grad)
+        if single:
+            np.copyto(r_single[:k], r, casting="same_kind")
+            r_block = r_single[:k]
+        else:
+            r_block = r
+        grad_w += np.matmul(r_block, block, out=block_grad)
         grad_b += float(r.sum())
+        if copy_to is not None:
+            np.copyto(copy_to[rows], block, casting="same_kind")
     return loss, grad_w, grad_b
 
 
@@ -323,7 +347,7 @@ def loss_and_grad(w, b, X, y, l2=0.0):
     w, b, X, y, l2 = _validated(w, b, X, y, l2, check_finite=False)  # X is checked by the results
     n = X.shape[0]
     with np.errstate(over="ignore", invalid="ignore"):
-        loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b, check_finite=False)
+        loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, w, b)
         if not np.isfinite(loss + grad_b + grad_w.sum()):
             finite(X, "X")  # a NaN or inf in X shows in the results: name it (see _small_loss_and_grad)
     loss /= n

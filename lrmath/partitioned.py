@@ -91,7 +91,7 @@ def partition_sums(X, y, theta, offset: int = 0, with_hessian: bool = False) -> 
             kind = "NaN" if np.isnan(X[i, j]) else "inf"
             raise ValueError(f"X contains {kind} (first at index ({offset + i}, {j}))")
     z = np.empty(X.shape[0])
-    loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, theta[:-1], float(theta[-1]), z_out=z, check_finite=False)
+    loss, grad_w, grad_b = _loss_and_grad_sums(X, 0.5 - y, theta[:-1], float(theta[-1]), z_out=z)
     grad = np.append(grad_w, grad_b)
     all_correct = bool(np.all((2.0 * y - 1.0) * z > 0))
     H = _hessian_sum(X, z) if with_hessian else None

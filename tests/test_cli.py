@@ -1,7 +1,6 @@
 """`lrmath verify`: output format, exit status, and failures at the right line on real pages."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path

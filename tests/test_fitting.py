@@ -1,5 +1,6 @@
 """Fitting: every method reaches scikit-learn's optimum; warnings for what iterating cannot fix."""
 
+import re
 import warnings
 
 import numpy as np
@@ -161,3 +162,83 @@ def test_passes_are_counted():
     assert newton.passes >= 2 * newton.n_iter + 1  # a Hessian and at least one evaluation per iteration
     lbfgs = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
     assert lbfgs.passes >= lbfgs.n_iter + 1
+
+
+def _wide_enough():
+    """42 000 x 100 floats (33.6 MB): just above the size where L-BFGS starts on a float32 copy."""
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((42_000, 100))
+    y = (rng.random(42_000) < lrmath.sigmoid(X @ (rng.standard_normal(100) * 0.2) + 0.3)).astype(float)
+    return X, y
+
+
+def _spy_on_passes(monkeypatch):
+    """Record the dtype of the matrix each pass of fit reads."""
+    read = []
+    original = lrmath.fitting._loss_and_grad_sums
+
+    def spy(X, *args, **kwargs):
+        read.append(X.dtype)
+        return original(X, *args, **kwargs)
+
+    monkeypatch.setattr(lrmath.fitting, "_loss_and_grad_sums", spy)
+    return read
+
+
+def test_lbfgs_starts_on_a_float32_copy_and_ends_as_accurate_as_newton(monkeypatch):
+    X, y = _wide_enough()
+    assert X.nbytes >= lrmath.fitting.SINGLE_MIN_BYTES and X.shape[1] >= lrmath.fitting.SINGLE_MIN_COLUMNS
+    newton = lrmath.fit(X, y, l2=1e-4, tol=1e-12, method="newton")
+    read = _spy_on_passes(monkeypatch)
+    result = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
+    order = "".join("s" if dtype == np.float32 else "d" for dtype in read)
+    assert result.converged and len(read) == result.passes
+    assert re.fullmatch(r"ds{3,}d+", order), order  # X (making the copy), the copy, then X to the end
+    _, grad_w, grad_b = lrmath.loss_and_grad(result.w, result.b, X, y, l2=1e-4)  # at full precision
+    assert max(np.abs(grad_w).max(), abs(grad_b)) <= 1e-10
+    assert np.abs(result.w - newton.w).max() < 1e-8 and abs(result.b - newton.b) < 1e-8
+
+
+def test_the_float32_copy_is_only_made_where_it_pays(monkeypatch):
+    X, y = _wide_enough()
+    assert lrmath.fitting._Problem(X, y, 0.0).use_single()
+    few_columns = np.zeros((60_000, 99))  # 47.5 MB, but per-example work, not the read, is most of a pass
+    assert not lrmath.fitting._Problem(few_columns, np.zeros(60_000), 0.0).use_single()
+    assert not lrmath.fitting._Problem(X[:20_000], y[:20_000], 0.0).use_single()  # in cache
+    monkeypatch.setattr(lrmath.fitting, "_memory", lambda: 8 * X.nbytes // 2 - 1)  # the copy over 1/8 of memory
+    assert not lrmath.fitting._Problem(X, y, 0.0).use_single()
+    read = _spy_on_passes(monkeypatch)
+    lrmath.fit(X, y, l2=1e-4, tol=1e-6, method="lbfgs")
+    assert read and all(dtype == np.float64 for dtype in read)
+
+
+def test_a_failing_pass_on_the_float32_copy_hands_over_to_x_itself(monkeypatch):
+    # If the copy's numbers cannot be trusted (not finite: an entry beyond float32's range), the
+    # line search on it fails, and the iterations go on from the same point reading X.
+    X, y = _wide_enough()
+    plain = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
+    read = _spy_on_passes(monkeypatch)
+    spied = lrmath.fitting._loss_and_grad_sums
+
+    def broken_copy(X, c, w, b, **kwargs):
+        loss, grad_w, grad_b = spied(X, c, w, b, **kwargs)
+        return (np.inf if X.dtype == np.float32 and read.count(np.float32) >= 4 else loss), grad_w, grad_b
+
+    monkeypatch.setattr(lrmath.fitting, "_loss_and_grad_sums", broken_copy)
+    result = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
+    assert result.converged and np.all(np.isfinite(result.history))
+    first_double_after_copy = read.index(np.float32) + read[read.index(np.float32):].index(np.float64)
+    assert all(dtype == np.float64 for dtype in read[first_double_after_copy:])
+    assert np.abs(result.w - plain.w).max() < 1e-8 and abs(result.b - plain.b) < 1e-8
+
+
+def test_an_entry_beyond_float32s_range_makes_the_copys_pass_infinite_without_a_warning():
+    X = np.array([[1.0, 2.0], [1e39, -1.0], [0.5, 0.0]])  # 1e39 > float32's largest, 3.4e38
+    c, w = 0.5 - np.array([1.0, 0.0, 1.0]), np.array([0.25, -0.5])
+    copy = np.empty(X.shape, np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="ignore", invalid="ignore"):  # as _Problem.value_grad calls it
+            lrmath.objective._loss_and_grad_sums(X, c, w, 0.0, copy_to=copy)
+            loss, grad_w, _ = lrmath.objective._loss_and_grad_sums(copy, c, w, 0.0)
+    assert not np.isfinite(loss + grad_w.sum())

@@ -60,7 +60,7 @@ from lrmath.checker.domains import DOMAIN_TEXT, assume_nonzero, convention_probl
 from lrmath.checker.inequalities import prove_inequality
 from lrmath.checker.fences import LANGUAGE, code_blocks, lone_carriage_return, source_lines, unclosed_fences
 from lrmath.checker.proving import Proof, confirmed_counterexample, numeric_difference, prove
-from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, read_chain, tokenize, _name_of
+from lrmath.checker.reading import Declared, Notation, ReadError, Vec, read, tokenize, _name_of
 
 __all__ = ["Block", "CheckedPage", "Step", "check_page", "check_page_here", "find_blocks"]
 
@@ -429,7 +429,7 @@ class _PageChecker:
                     for name in set(self.nt.names) - before:
                         self.declared_in[name] = part.strip()
             return
-        mode, numeric_reason = "prove", None
+        numeric_reason = None
         if reason.lower().startswith("numeric:"):
             numeric_reason = reason.split(":", 1)[1].strip()
             if not numeric_reason:

@@ -13,7 +13,6 @@ nothing is unpickled and a stored result cannot run code when it is read.
 from __future__ import annotations
 
 import dataclasses
-import json
 
 from lrmath.checker.displays import Display
 from lrmath.checker.page import Block, CheckedPage, Step

@@ -253,7 +253,6 @@ _DOMAIN_ASSUMPTIONS = {
     "probability": {"positive": True},
     "binary": {"integer": True, "nonnegative": True},
     "natural": {"integer": True, "positive": True},
-    "negative": {"negative": True},
 }
 
 

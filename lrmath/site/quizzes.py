@@ -34,7 +34,6 @@ ValueError: p.md:1: a quiz needs exactly one right option (- [x]), found 0
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 

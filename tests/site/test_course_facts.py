@@ -25,6 +25,10 @@ def test_chapter_9_states_the_auto_rule_of_fit():
     assert f"as soon as {fitting.AUTO_NEWTON_STEPS} Newton iterations" in text
     assert f"\\(1 + d/{fitting.HESSIAN_COLUMNS_PER_PASS}\\) passes" in text
     assert f"more than {fitting.AUTO_MAX_NEWTON_D} features" in text
+    assert f"larger than {fitting.SINGLE_MIN_BYTES >> 20} MiB" in text
+    assert f"at least {fitting.SINGLE_MIN_COLUMNS} columns" in text
+    assert f"\\(10^{{{int(math.log10(fitting.SINGLE_UNTIL))}}}\\) times its value at the start" in text
+    assert fitting.SINGLE_UNTIL == 10.0 ** int(math.log10(fitting.SINGLE_UNTIL))
 
 
 def test_separable_data_is_described_as_a_warning_not_an_error():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lrmath.checker import cache as proof_cache
-from lrmath.site import mkdocs_plugin, notebooks
+from lrmath.site import notebooks
 from lrmath.site.mkdocs_plugin import LrmathPlugin
 
 PAGE = textwrap.dedent(
