@@ -187,3 +187,131 @@ def test_the_blas_thread_count_follows_threadpool_limits():
     with threadpoolctl.threadpool_limits(1):
         assert threads() == 1
     assert threads() >= 1
+
+
+BAD_LABELS = [np.nan, np.inf, -np.inf, 0.5, -1.0, 2.0, 1e-20, -1e-300, 5e-324, -5e-324,
+              1.0 - 2.0**-53, 1.0 + 2.0**-52, 2.0**-53, 1e300]
+
+
+@pytest.mark.parametrize("bad", BAD_LABELS)
+def test_the_short_path_refuses_every_label_other_than_0_and_1(bad):
+    # 1e-20 made 1 - 2y round to 1 (an earlier label test took it for label 0); tiny and
+    # subnormal labels, the neighbours of 1, NaN and inf must all go the long way, which names them.
+    from lrmath.objective import _small_loss_and_grad
+
+    X, y = np.array([[1.0, 2.0], [3.0, 4.0], [0.5, -1.0]]), np.array([0.0, 1.0, 0.0])
+    y[1] = bad
+    assert _small_loss_and_grad(np.ones(2), 0.0, X, y, 0.0) is None
+    with pytest.raises(ValueError, match=r"y must hold labels 0 and 1 only|y contains (NaN|inf) \(first at index 1\)"):
+        lrmath.loss_and_grad(np.ones(2), 0.0, X, y)
+
+
+@pytest.mark.parametrize("y", [[-0.2, 0.4], [0.0, -0.2, 1.0, 0.4], [2.0] + [0.5] * 8, [-1.0] + [0.5] * 8])
+def test_the_label_test_is_not_fooled_by_terms_that_cancel(y):
+    # sum of y(y - 1) is 0 for each of these (and sum of y^2 = sum of y): a test through a sum would pass them
+    from lrmath.objective import _small_loss_and_grad
+
+    y = np.array(y)
+    assert np.sum(y * (y - 1)) == 0
+    X = np.arange(2.0 * len(y)).reshape(len(y), 2)
+    assert _small_loss_and_grad(np.ones(2), 0.0, X, y, 0.0) is None
+    with pytest.raises(ValueError, match="y must hold labels 0 and 1 only"):
+        lrmath.loss_and_grad(np.ones(2), 0.0, X, y)
+
+
+@pytest.mark.parametrize("bad, kind", [(np.inf, "inf"), (-np.inf, "inf"), (np.nan, "NaN")])
+@pytest.mark.parametrize("row", [0, 1])
+@pytest.mark.parametrize("column", [0, 1])
+def test_the_short_path_finds_a_non_finite_entry_where_weight_and_residual_are_zero(bad, kind, row, column):
+    # Scores of +-100 make every residual exactly 0 (tanh rounds to +-1) and column 1's weight
+    # is 0: a NaN or inf meets a zero factor in both products, X w and X^T r, and must still show.
+    X = np.array([[100.0, 1.0], [-100.0, 2.0]])
+    y = np.array([1.0, 0.0])
+    X[row, column] = bad
+    with pytest.raises(ValueError, match=rf"X contains {kind} \(first at index \({row}, {column}\)\)"):
+        lrmath.loss_and_grad(np.array([1.0, 0.0]), 0.0, X, y)
+
+
+@pytest.mark.parametrize("bad, kind", [(np.inf, "inf"), (-np.inf, "inf"), (np.nan, "NaN")])
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_the_short_path_finds_a_non_finite_weight_even_when_every_loss_is_zero(bad, kind, l2):
+    # w = (inf, 0) classifies both examples right with infinite margin: every loss and residual
+    # is 0, so only the check through the weights themselves can see it (an earlier version did not).
+    X, y = np.array([[1.0, 0.0], [-1.0, 0.0]]), np.array([1.0, 0.0])
+    w = np.array([bad, 0.0])
+    with pytest.raises(ValueError, match=rf"w contains {kind}"):
+        lrmath.loss_and_grad(w, 0.0, X, y, l2)
+    w = np.array([1.0, bad])
+    with pytest.raises(ValueError, match=rf"w contains {kind}"):
+        lrmath.loss_and_grad(w, 0.0, X, y, l2)
+
+
+def test_the_short_path_warns_about_nothing_for_bad_input():
+    # its check is on the results, so NaN and inf pass through its arithmetic: no RuntimeWarning
+    # may escape (with warnings as errors it would replace the clear ValueError)
+    import warnings
+
+    X = np.array([[1.0, np.inf], [3.0, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="X contains inf"):
+            lrmath.loss_and_grad(np.array([1.0, 0.0]), 0.0, X, np.array([0.0, 1.0]))
+        X[0, 1] = 1e300  # finite, but the scores overflow: the short path gives up, silently
+        lrmath.loss_and_grad(np.array([1.0, 1e300]), 0.0, X, np.array([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3, 2])
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 40.0, 1e4])
+def test_the_short_path_agrees_with_the_long_path_at_every_scale_of_scores(data, l2, scale):
+    # tiny and huge scores: the loss to full relative precision (a sum of non-negative terms,
+    # no cancellation, even when the loss is 1e-300), the residuals to about 1e-16 absolute
+    from lrmath.objective import _small_loss_and_grad
+
+    X, y = data
+    w, b = scale * np.array([1.0, -0.5, 0.25, 2.0]), 0.1
+    short = _small_loss_and_grad(w, b, X, y, l2)
+    assert short is not None
+    long = lrmath.loss_and_grad(list(w), b, X.tolist(), y.astype(int), l2)
+    assert short[0] == pytest.approx(long[0], rel=1e-14, abs=0)
+    np.testing.assert_allclose(short[1], long[1], rtol=1e-13, atol=3e-16 * np.abs(X).max() + 1e-300)
+    assert short[2] == pytest.approx(long[2], rel=1e-13, abs=3e-16)
+
+
+def test_the_short_path_keeps_the_precision_of_a_tiny_loss():
+    # every example right with margin ~ 700: each loss is about e^-700 ~ 1e-304, and the sum
+    # must keep all its digits (sum(log1p(e^z)) - y.z would give 0 or noise)
+    from lrmath.objective import _small_loss_and_grad
+
+    X, y = np.array([[700.0], [-701.0], [702.0]]), np.array([1.0, 0.0, 1.0])
+    loss, grad_w, grad_b = _small_loss_and_grad(np.ones(1), 0.0, X, y, 0.0)
+    expected = (np.exp(-700.0) + np.exp(-701.0) + np.exp(-702.0)) / 3
+    assert loss == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("w, X, y, words", [
+    (np.ones(2), np.ones((3, 2)), np.ones((3, 1)), "y must be 1-D"),
+    (np.ones((2, 1)), np.ones((3, 2)), np.ones(3), "w must have shape"),
+    (np.ones(2), np.ones((3, 2)), np.ones(4), "y has 4 labels but X has 3 rows"),
+    (np.ones(3), np.ones((3, 2)), np.ones(3), "w must have shape"),
+    (np.ones(2), np.ones(3), np.ones(3), "X must be 2-D"),
+    (np.ones(2), np.ones((3, 2, 1)), np.ones(3), "X must be 2-D"),
+    (np.ones(0), np.ones((3, 0)), np.ones(3), "X has no columns"),
+    (np.ones(2), np.ones((0, 2)), np.ones(0), "X has no rows"),
+])
+def test_the_short_path_leaves_every_wrong_shape_to_the_long_one(w, X, y, words):
+    from lrmath.objective import _small_loss_and_grad
+
+    assert _small_loss_and_grad(w, 0.0, X, y, 0.0) is None
+    with pytest.raises(ValueError, match=words):
+        lrmath.loss_and_grad(w, 0.0, X, y)
+
+
+def test_the_short_path_takes_a_numpy_bias_and_returns_python_floats(data):
+    # a bias read from an array (theta[-1]) is a np.float64: it takes the short path too
+    from lrmath.objective import _small_loss_and_grad
+
+    X, y = data
+    theta = np.array([0.5, -1.0, 0.25, 2.0, 0.3])
+    short = _small_loss_and_grad(theta[:-1], theta[-1], X, y, 0.1)
+    assert short is not None and type(short[0]) is float and type(short[2]) is float
+    assert short[0] == lrmath.loss_and_grad(theta[:-1], 0.3, X, y, 0.1)[0]
