@@ -57,13 +57,12 @@ core and an L3 of 300 MiB shared with the host's other guests; a 160 MB ``X`` is
 memory speed there (the GB/s column: about 23, against 33 for the 16 MB set).
 
 Threads: by default BLAS (OpenBLAS, two threads here) and scikit-learn's OpenMP loops use
-what they find. On a machine that other people are also using, a multi-threaded BLAS call
-can wait milliseconds for a descheduled thread. lrmath makes two BLAS calls per block of
-about 2 MiB of ``X`` (hundreds per fit), scikit-learn a few large ones, so lrmath suffers
-more from this: with a third busy process on this two-core machine, lrmath's fits ran up to
-20x slower with two BLAS threads than with one. ``--threads 1`` (threadpoolctl, which comes
-with scikit-learn) pins both libraries to one thread each, which gives steady ratios; the
-header says which was used.
+what they find; lrmath's pass then runs on as many threads of its own (chunks of 2 MiB
+blocks, BLAS held to one thread each, see ``lrmath.objective._loss_and_grad_sums``). On a
+machine that other people are also using, a thread can wait milliseconds for its core, and
+the ratios move more than with one thread. ``--threads 1`` (threadpoolctl, which comes with
+scikit-learn) pins both libraries to one thread each, which gives steady ratios; the header
+says which was used.
 
 Targets: ``lrmath.fit`` at most **0.7x** the faster of the two scikit-learn solvers on every
 data set, at equal accuracy; ``loss_and_grad`` within **1.3x** of the floor where ``X`` is

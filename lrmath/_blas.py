@@ -1,13 +1,15 @@
 """How many threads the BLAS behind NumPy uses right now.
 
-The blocked pass of :mod:`lrmath.objective` sizes its blocks of rows by it. With one
-thread, blocks of about 2 MiB stay in the core's own cache between :math:`X_B w` and
-:math:`X_B^\\top r_B`, and reading :math:`X` once beats two full matrix-vector products.
-With more threads, BLAS splits a product only when it is large, so small blocks would
-leave every thread but one idle: blocks of about 32 MiB let it split them and still stay
-in the shared cache. Measured on the course's 2-core machine, one pass of
-``loss_and_grad`` over 200 000 x 200 took 35.7 ms with 2 MiB blocks and 22.6 ms with
-32 MiB blocks at two threads, but 35.6 against 41.2 ms at one thread.
+The blocked pass of :mod:`lrmath.objective` runs on as many threads as BLAS has, each
+taking chunks of blocks of about 2 MiB with BLAS held to one thread (:func:`one_thread`), so
+that the per-example NumPy work is shared too, which BLAS's own threads do not do. With more
+than 500 columns it stays on one thread of Python and lets BLAS split each product of
+blocks of about 32 MiB: with one thread, blocks of about 2 MiB stay in the core's own cache
+between :math:`X_B w` and :math:`X_B^\\top r_B`, but BLAS splits a product only when it is
+large. Measured on the course's 2-core machine at two threads (minimum of 15 passes): over
+1 000 000 x 20, 25 ms with BLAS's threads on 32 MiB blocks, 18 ms with two threads of
+chunks; over 20 000 x 2 000, 19 against 28 ms. The Hessian, whose products are
+compute-bound, always uses BLAS's threads on 32 MiB blocks.
 
 The count is read from the BLAS library itself (through threadpoolctl, each call a few
 microseconds), so it follows ``threadpoolctl.threadpool_limits`` and

@@ -18,8 +18,10 @@ cross-entropy*, where every step is proven; :math:`\lambda` is ``l2``. The bias 
 not penalised. The loss is written with :math:`\log(1 + e^{z})` (see
 :mod:`lrmath.numerics`) so that it is finite for every score.
 
-Speed: :math:`\mathbf{X}` is processed in blocks of rows of about 2 MiB (32 MiB when NumPy's
-BLAS runs several threads, so that it can split each product: :mod:`lrmath._blas`). For each block,
+Speed: :math:`\mathbf{X}` is processed in blocks of rows of about 2 MiB. When NumPy's BLAS
+runs several threads, as many threads take chunks of blocks in turn (with more than 500
+columns, blocks of 32 MiB instead, whose products BLAS's threads split: see
+:func:`_loss_and_grad_sums` and :mod:`lrmath._blas`). For each block,
 the scores, losses and residuals are computed and the block's share of
 :math:`\mathbf{X}^\top \mathbf{r}` is added while the block is still in the processor's cache,
 so :math:`\mathbf{X}` is read from memory **once** per evaluation rather than twice, and no
@@ -65,6 +67,8 @@ def _scores(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
 _BLOCK_BYTES, _THREADED_BLOCK_BYTES = 1 << 21, 1 << 25
 #: blocks per chunk: the unit of work a thread of the pass takes (see _loss_and_grad_sums)
 _CHUNK_BLOCKS = 8
+#: the pass runs on a pool of threads (one per BLAS thread) for X with at most this many columns
+_POOL_MAX_COLUMNS = 500
 
 
 def _row_blocks(n: int, d: int, itemsize: int = 8, threaded: bool | None = None):
@@ -84,10 +88,15 @@ _pools: dict = {}
 
 def _pool(workers: int) -> ThreadPoolExecutor:
     """A pool of ``workers`` threads, made once and kept (a new pool per pass would cost more
-    than small passes take)."""
+    than small passes take). A process made by ``fork`` has none of its parent's threads, so
+    it forgets the pools and makes its own (a pool whose threads are gone would wait forever)."""
     if workers not in _pools:
         _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lrmath-pass")
     return _pools[workers]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pools.clear)
 
 
 def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray, u=None, r=None) -> tuple[float, np.ndarray]:
@@ -138,15 +147,18 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     :func:`_small_loss_and_grad`). (Searching each block while it came into cache was measured
     too: 28 against 37 ms per pass over 200 000 x 200 on one day, 56 against 35 ms on another.)
 
-    **Threads.** The rows are cut into chunks of up to 8 blocks of about 2 MiB, and each
-    chunk's sums are computed on its own and added up in the order of the chunks. When
-    NumPy's BLAS runs several threads, as many threads of this pass take chunks in turn, each
-    with single-threaded BLAS, so that the per-example work (a dozen NumPy operations per
-    example, which BLAS's threads do not share) runs in parallel too. Measured on the course's
-    2-core machine: one pass over 1 000 000 x 20 took 31 ms with BLAS's two threads splitting
-    each product of 32 MiB blocks, and XX ms this way. The numbers do not depend on the count
-    of threads: the same blocks, the same order of sums. ``parallel=False`` keeps the pass in
-    the calling thread (for callers that are themselves threads of a pool:
+    **Threads.** With at most 500 columns, the rows are cut into chunks of up to 8 blocks of
+    about 2 MiB, and each chunk's sums are computed on their own and added up in the order of
+    the chunks. When NumPy's BLAS runs several threads, as many threads of this pass take
+    chunks in turn, each with single-threaded BLAS, so that the per-example work (a dozen
+    NumPy operations per example, which BLAS's threads do not share) runs in parallel too.
+    The numbers do not depend on the count of threads: the same blocks, the same order of
+    sums. Measured on the course's 2-core machine at two threads (minimum of 15), one pass
+    over 1 000 000 x 20 took 25 ms with BLAS's two threads splitting each product of 32 MiB
+    blocks, 18 ms this way; over 200 000 x 200, 24 against 21 ms. With more columns a block
+    holds few rows, BLAS's own threads do better (20 000 x 2 000: 19 against 28 ms), and the
+    pass stays in the calling thread with blocks sized for them (:func:`_row_blocks`), as it
+    does with ``parallel=False`` (for callers that are themselves threads of a pool:
     :mod:`lrmath.partitioned`).
 
     ``X`` may be a float32 copy (what :func:`lrmath.fit` uses for L-BFGS's early iterations
@@ -167,9 +179,11 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     True
     """
     n, d = X.shape
+    if d > _POOL_MAX_COLUMNS or not parallel:  # one thread of Python; blocks sized for BLAS's threads
+        return _chunk_sums(X, c, w, b, _row_blocks(n, d, X.itemsize), z_out, copy_to)
     blocks = _row_blocks(n, d, X.itemsize, threaded=False)
     chunks = [blocks[i:i + _CHUNK_BLOCKS] for i in range(0, len(blocks), _CHUNK_BLOCKS)]
-    workers = min(len(chunks), blas_threads() if parallel else 1, os.cpu_count() or 1)
+    workers = min(len(chunks), blas_threads(), os.cpu_count() or 1)
 
     def chunk_sums(chunk):
         return _chunk_sums(X, c, w, b, chunk, z_out, copy_to)

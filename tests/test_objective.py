@@ -315,3 +315,32 @@ def test_the_short_path_takes_a_numpy_bias_and_returns_python_floats(data):
     short = _small_loss_and_grad(theta[:-1], theta[-1], X, y, 0.1)
     assert short is not None and type(short[0]) is float and type(short[2]) is float
     assert short[0] == lrmath.loss_and_grad(theta[:-1], 0.3, X, y, 0.1)[0]
+
+
+def test_a_forked_process_can_still_evaluate_after_its_parent_used_the_pool():
+    # The pass keeps a pool of threads; a child made by fork has none of them. Without care,
+    # the child's first pass would wait forever for threads that do not exist.
+    import multiprocessing
+
+    import threadpoolctl
+
+    from lrmath import objective
+
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        pytest.skip("needs fork and two CPUs (the pool is only used with several threads)")
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((40_000, 100))  # 2 chunks: the pool runs at two BLAS threads
+    y = (rng.random(40_000) < 0.5).astype(float)
+    w = rng.standard_normal(100) * 0.1
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        expected = lrmath.loss_and_grad(w, 0.2, X, y)[0]
+        assert objective._pools  # the parent made its pool
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        child = context.Process(target=lambda: queue.put(lrmath.loss_and_grad(w, 0.2, X, y)[0]))
+        child.start()
+        child.join(timeout=120)  # a hang, not a speed: the child needs well under a second
+        if child.is_alive():
+            child.kill()
+            pytest.fail("the forked child's pass hung")
+    assert child.exitcode == 0 and queue.get(timeout=10) == expected
