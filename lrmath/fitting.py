@@ -217,10 +217,15 @@ class _Problem:
         with np.errstate(over="ignore", invalid="ignore"):
             loss, grad_w, grad_b = _loss_and_grad_sums(self.single if single else self.X, self.c, w, theta[-1],
                                                        z_out=z, copy_to=copy)
-        if self.unchecked:  # NaN or inf in X always shows in the results (objective._small_loss_and_grad)
-            if not np.isfinite(loss + grad_b + grad_w.sum()):
-                finite(self.X, "X")  # raises, naming the first bad entry (unless the sums merely overflowed)
-            self.unchecked = False
+        if (self.unchecked or copy is not None) and not np.isfinite(loss + grad_b + grad_w.sum()):
+            # NaN or inf in X always shows in the results (objective._small_loss_and_grad)
+            finite(self.X, "X")  # raises, naming the first bad entry
+            if copy is not None:  # X is finite: entries beyond float32's range; no copy, the pass again
+                self.drop_single()
+                self.unchecked = False
+                return self.value_grad(theta)
+        self.unchecked = False
+        single = single or copy is not None  # whether the numbers come from the float32 copy
         loss /= self.n
         g = np.empty_like(theta)
         g[:-1] = grad_w
@@ -229,7 +234,7 @@ class _Problem:
         if self.l2:
             loss += 0.5 * self.l2 * float(w @ w)
             g[:-1] += self.l2 * w
-        elif np.all(self.sign * z > 0):
+        elif not single and np.all(self.sign * z > 0):  # (scores from the float32 copy could misplace one by 1e-7)
             self.separable = True
         return loss, g, z
 
@@ -239,10 +244,11 @@ class _Problem:
 
         A pass over large ``X`` is the time to read it from memory, so one over a float32 copy
         costs half as much (measured: 18 against 35 ms over 200 000 x 200, 12.6 against 33 ms
-        over 20 000 x 2 000, one thread); making the copy costs about two thirds of a pass. It
-        pays when ``X`` is larger than the caches and has many columns (with few columns the
-        per-example work, not the read, dominates a pass), and the copy is kept only if it
-        takes at most an eighth of the machine's memory.
+        over 20 000 x 2 000, one thread); the pass that writes the copy (and computes from it
+        on its way) takes about two passes' time (70 ms over 200 000 x 200). It pays when ``X``
+        is larger than the caches and has many columns (with few columns the per-example work,
+        not the read, is most of a pass), and the copy is made only if it takes at most an
+        eighth of the machine's memory.
         """
         size = self.X.nbytes
         self.make_single = size >= SINGLE_MIN_BYTES and self.d >= SINGLE_MIN_COLUMNS and size // 2 <= _memory() // 8
@@ -542,8 +548,8 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
     r"""L-BFGS; ``hand_over(evals, gnorms)``, if given, may stop it early (returns True) so that
     another method takes over from where it is.
 
-    On large data with many columns (:meth:`_Problem.use_single`), the first pass also writes a
-    float32 copy of ``X``, and the iterations read that copy, at half the cost of a pass,
+    On large data with many columns (:meth:`_Problem.use_single`), the first pass writes a
+    float32 copy of ``X`` (and computes from it), and the iterations read that copy, at half the cost of a pass,
     while :math:`\lVert\nabla J\rVert_\infty` is above ``SINGLE_UNTIL`` (1e-7) times its value
     at the start. Single precision perturbs the gradient by about 1e-9 (``X`` rounded to 7
     digits, and the products' sums), far below the gradients of those iterations, and
@@ -555,7 +561,8 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
     """
     start = time.perf_counter()
     single = isinstance(problem, _Problem) and problem.use_single()  # not for a Dask array
-    loss, g, _ = problem.value_grad(theta)
+    loss, g, _ = problem.value_grad(theta)  # from the copy it writes on its way, if single
+    single = single and problem.single is not None  # (no copy if X has entries beyond float32's range)
     evals = 1
     single_until = max(tol, SINGLE_UNTIL * float(np.max(np.abs(g))))
     history, times = [loss], [time.perf_counter() - start]

@@ -165,15 +165,18 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     on large data, :class:`lrmath.fitting._Problem`): the two products then run in single
     precision (half the bytes to read), and everything per example (scores, losses,
     residuals) and every sum over blocks stays in float64. ``copy_to`` (a float32 array of
-    ``X``'s shape, optional) receives such a copy of ``X``, block by block, while each block is in
-    cache: making the copy then costs writing it, not reading ``X`` again.
+    ``X``'s shape, optional) receives such a copy of ``X``, block by block, and the pass reads
+    each block's copy while it is in cache: making the copy costs writing it, not another read
+    of ``X``, and the results are those of the pass over the copy.
 
     >>> X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.0]])
     >>> c, w = 0.5 - np.array([1.0, 0.0, 1.0]), np.array([0.25, -0.5])
     >>> copy = np.empty(X.shape, np.float32)
-    >>> double = _loss_and_grad_sums(X, c, w, 0.1, copy_to=copy)
-    >>> single = _loss_and_grad_sums(copy, c, w, 0.1)
+    >>> making = _loss_and_grad_sums(X, c, w, 0.1, copy_to=copy)
     >>> bool(np.array_equal(copy, X.astype(np.float32)))
+    True
+    >>> single, double = _loss_and_grad_sums(copy, c, w, 0.1), _loss_and_grad_sums(X, c, w, 0.1)
+    >>> bool(single[0] == making[0] and np.array_equal(single[1], making[1]) and single[2] == making[2])
     True
     >>> bool(abs(single[0] - double[0]) < 1e-6 and np.allclose(single[1], double[1], atol=1e-6))
     True
@@ -204,16 +207,19 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
 def _chunk_sums(X, c, w, b, blocks, z_out=None, copy_to=None):
     """:func:`_loss_and_grad_sums` over the rows of ``blocks`` (consecutive slices), in order."""
     d = X.shape[1]
-    single = X.dtype == np.float32
+    single = X.dtype == np.float32 or copy_to is not None
     loss, grad_w, grad_b = 0.0, np.zeros(d), 0.0
     rows_per_block = blocks[0].stop - blocks[0].start
     work = np.empty((3 if z_out is None else 2, rows_per_block))  # one allocation per chunk, reused
-    block_grad = np.empty(d, X.dtype)
+    block_grad = np.empty(d, np.float32 if single else X.dtype)
     if single:  # the products in single precision, through buffers of it
         w = w.astype(np.float32)
         z_single, r_single = np.empty((2, rows_per_block), np.float32)
     for rows in blocks:
         block = X[rows]
+        if copy_to is not None:  # the block's copy first; the products then read it, in cache
+            block = copy_to[rows]
+            np.copyto(block, X[rows], casting="same_kind")
         k = rows.stop - rows.start
         z = work[2, :k] if z_out is None else z_out[rows]
         if single:
@@ -230,8 +236,6 @@ def _chunk_sums(X, c, w, b, blocks, z_out=None, copy_to=None):
             r_block = r
         grad_w += np.matmul(r_block, block, out=block_grad)
         grad_b += float(r.sum())
-        if copy_to is not None:
-            np.copyto(copy_to[rows], block, casting="same_kind")
     return loss, grad_w, grad_b
 
 

@@ -242,3 +242,28 @@ def test_an_entry_beyond_float32s_range_makes_the_copys_pass_infinite_without_a_
             lrmath.objective._loss_and_grad_sums(X, c, w, 0.0, copy_to=copy)
             loss, grad_w, _ = lrmath.objective._loss_and_grad_sums(copy, c, w, 0.0)
     assert not np.isfinite(loss + grad_w.sum())
+
+
+def test_a_copy_that_overflows_float32_is_dropped_and_the_pass_done_on_x():
+    rng = np.random.default_rng(12)
+    X, y = rng.standard_normal((200, 3)), rng.integers(0, 2, 200).astype(float)
+    X[7, 1] = 1e39  # beyond float32's largest, 3.4e38
+    theta = np.array([0.1, -0.2, 0.3, 0.05])
+    plain = lrmath.fitting._Problem(X, y, 0.1)
+    expected = plain.value_grad(theta)
+    problem = lrmath.fitting._Problem(X, y, 0.1)
+    problem.make_single = True  # as use_single() would ask on large data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, g, z = problem.value_grad(theta)
+    assert problem.single is None and problem.passes == 2  # the pass on the copy, then on X
+    assert loss == expected[0] and np.array_equal(g, expected[1]) and np.array_equal(z, expected[2])
+    assert np.isfinite(loss) and np.all(np.isfinite(g))
+
+
+def test_nan_in_x_is_named_when_the_first_pass_writes_the_float32_copy():
+    X, y = _wide_enough()
+    X = X.copy()
+    X[41_999, 99] = np.nan
+    with pytest.raises(ValueError, match=r"X contains NaN \(first at index \(41999, 99\)\)"):
+        lrmath.fit(X, y, l2=1e-4, method="lbfgs")
