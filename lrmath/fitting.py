@@ -150,8 +150,9 @@ class FitResult:
         (:func:`lrmath.proximal.optimality`), which is the same number when ``l1=0``.
     passes : int
         Passes over ``X``: evaluations of :math:`J` (with or without its gradient) and
-        Hessians, those over L-BFGS's float32 copy of ``X`` included. Over a Dask array, a Newton iteration's Hessian comes in the same pass as
-        its gradient. (The search for a separating iterate after a failed fit is not counted.)
+        Hessians, those over L-BFGS's float32 copy of ``X`` included. Over a Dask array, a
+        Newton iteration's Hessian comes in the same pass as its gradient. (The search for a
+        separating iterate after a failed fit is not counted.)
     """
 
     w: np.ndarray
@@ -549,9 +550,9 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
     another method takes over from where it is.
 
     On large data with many columns (:meth:`_Problem.use_single`), the first pass writes a
-    float32 copy of ``X`` (and computes from it), and the iterations read that copy, at half the cost of a pass,
-    while :math:`\lVert\nabla J\rVert_\infty` is above ``SINGLE_UNTIL`` (1e-7) times its value
-    at the start. Single precision perturbs the gradient by about 1e-9 (``X`` rounded to 7
+    float32 copy of ``X`` (and computes from it), and the iterations read that copy, at half
+    the cost of a pass, while :math:`\lVert\nabla J\rVert_\infty` is above ``SINGLE_UNTIL``
+    (1e-7) times its value at the start. Single precision perturbs the gradient by about 1e-9 (``X`` rounded to 7
     digits, and the products' sums), far below the gradients of those iterations, and
     :math:`J` by about 1e-9 relative, which their line searches allow for
     (``SINGLE_ROUNDING``). From then on every pass reads ``X`` itself, and the iterations,
@@ -616,7 +617,10 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
             t = 1.0
             while True:
                 candidate = theta + t * direction
-                new_loss, new_g, _ = problem.value_grad(candidate, single=True) if single else problem.value_grad(candidate)
+                if single:
+                    new_loss, new_g, _ = problem.value_grad(candidate, single=True)
+                else:
+                    new_loss, new_g, _ = problem.value_grad(candidate)
                 evals += 1
                 accepted = _acceptable(loss, new_loss, t, slope, float(new_g @ direction),
                                        rounding=SINGLE_ROUNDING if from_copy or single else 1e-12)
