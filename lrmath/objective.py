@@ -186,14 +186,14 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
         return _chunk_sums(X, c, w, b, _row_blocks(n, d, X.itemsize), z_out, copy_to)
     blocks = _row_blocks(n, d, X.itemsize, threaded=False)
     chunks = [blocks[i:i + _CHUNK_BLOCKS] for i in range(0, len(blocks), _CHUNK_BLOCKS)]
-    workers = min(len(chunks), blas_threads(), os.cpu_count() or 1)
+    workers = min(blas_threads(), os.cpu_count() or 1)  # one pool per count (it rarely changes)
 
     def chunk_sums(chunk):
         return _chunk_sums(X, c, w, b, chunk, z_out, copy_to)
 
-    if workers > 1:
+    if workers > 1:  # BLAS held to one thread: the products, hence the numbers, as with one thread
         with blas_one_thread():
-            parts = list(_pool(workers).map(chunk_sums, chunks))
+            parts = list(_pool(workers).map(chunk_sums, chunks)) if len(chunks) > 1 else [chunk_sums(chunks[0])]
     else:
         parts = [chunk_sums(chunk) for chunk in chunks]
     loss, grad_w, grad_b = parts[0]

@@ -3,6 +3,7 @@
 Only text and numbers cross: SymPy expressions and the page's notation are left out, so
 nothing is unpickled and a stored result cannot run code when it is read.
 
+>>> import json
 >>> from lrmath.checker.page import check_page_here
 >>> page = check_page_here("```derivation\\nwhere z \\\\in \\\\mathbb{R}\\nz + z = 2z\\n```\\n", "p.md")
 >>> again = from_plain(json.loads(json.dumps(to_plain(page))))

@@ -40,22 +40,24 @@
         }
       }
     }
-    // the page just opened at an anchor: keep the anchor in view after the shift
-    if (moved && shown === location.href && Date.now() - shownAt < 3000) {
-      const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-      if (target) target.scrollIntoView();
-    }
+    if (moved && held) held.scrollIntoView();  // a hint shifted what is below it
   };
-  // Typesetting changes the height of everything above an anchor: once the math of a page
-  // is in place, scroll (again) to the equation or section the address names.
+  // Typesetting, web fonts and the hints above change the height of everything above an
+  // anchor, at moments that depend on the machine. So once the math of a page is in place,
+  // scroll (again) to the equation or section the address names, and hold it there: every
+  // change of the page's height brings it back into view, until the reader scrolls, clicks,
+  // touches or presses a key (a condition, not a time limit).
   let shown = null;
-  let shownAt = 0;
+  let held = null;
+  const release = () => { held = null; };
+  for (const type of ["wheel", "touchstart", "mousedown", "keydown"])
+    window.addEventListener(type, release, { capture: true, passive: true });
+  if (window.ResizeObserver) new ResizeObserver(() => { if (held && held.isConnected) held.scrollIntoView(); }).observe(document.body);
   const showTarget = () => {
     if (!location.hash || shown === location.href) return;
     shown = location.href;
-    shownAt = Date.now();
-    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target) target.scrollIntoView();
+    held = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (held) held.scrollIntoView();
   };
   // Material's search dialog and page-loading bar carry roles without names.
   const nameMaterialWidgets = () => {
