@@ -130,13 +130,6 @@ def _loss_sum_and_residual(z: np.ndarray, c: np.ndarray, u=None, r=None) -> tupl
     return loss, r
 
 
-def _loss_and_residual(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    r"""Mean loss and residuals :math:`\hat{y} - y`, from one :math:`e^{-|z|}` (kept for callers
-    written before the blocked pass; :func:`_loss_sum_and_residual` is what this module uses)."""
-    loss, r = _loss_sum_and_residual(z, 0.5 - y)
-    return loss / z.shape[0], r
-
-
 def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z_out=None, copy_to=None,
                         parallel: bool = True):
     r"""One pass over ``X``, block by block: :math:`\sum_i L_i`, :math:`X^\top r`, :math:`\sum_i r_i`.
