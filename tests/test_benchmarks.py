@@ -71,3 +71,51 @@ def test_the_dask_table_and_the_overhead_line_are_printed(quick_run):
     rows = [line.split() for line in table[3:5]]
     assert [r[0] for r in rows] == ["10,000", "40,000"]
     assert all(float(r[-1]) <= 1e-8 for r in rows)  # agrees with the in-memory fit
+
+
+KERNELS = SCRIPT.with_name("compiled_kernels.py")
+
+
+@pytest.fixture(scope="module")
+def compiled_kernels():
+    spec = importlib.util.spec_from_file_location("compiled_kernels", KERNELS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_proposed_kernels_compute_what_loss_and_grad_computes(compiled_kernels):
+    """The kernels behind the proposal of Numba (run as plain Python here) give lrmath's numbers,
+    on data with scores large enough that the stable forms matter, and refuse labels other than 0 and 1."""
+    import lrmath
+
+    pass_sums, small, to_exponent, finish = compiled_kernels.kernels(compiled=False)
+    rng = np.random.default_rng(5)
+    n, d = 40_000, 3  # more than one chunk of rows and one block
+    X, w = rng.standard_normal((n, d)), np.array([30.0, -2.0, 0.5])
+    y = (rng.random(n) < lrmath.sigmoid(X @ w / 10)).astype(float)
+    expected = lrmath.loss_and_grad(w, 0.3, X, y, 0.01)
+
+    def close(got):
+        assert got[0] == pytest.approx(expected[0], rel=1e-12)
+        np.testing.assert_allclose(got[1], expected[1], rtol=0, atol=1e-12)
+        assert got[2] == pytest.approx(expected[2], abs=1e-12)
+
+    close(compiled_kernels.compiled_loss_and_grad(pass_sums, w, 0.3, X, y, 0.01))
+    for threads in (1, 2):
+        def mixed(X, y, w, b, threads=threads):
+            return compiled_kernels.mixed_pass(to_exponent, finish, X, y, w, b, threads)
+        close(compiled_kernels.compiled_loss_and_grad(mixed, w, 0.3, X, y, 0.01))
+    few = slice(0, 16)
+    expected = lrmath.loss_and_grad(w, 0.3, X[few], y[few], 0.01)
+    close(small(w, 0.3, X[few], y[few], 0.01))
+    y[7] = 0.5
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        compiled_kernels.compiled_loss_and_grad(pass_sums, w, 0.3, X, y, 0.01)
+    assert np.isnan(small(w, 0.3, X[few], y[few], 0.01)[0])
+
+
+def test_the_kernels_script_says_when_numba_is_missing(compiled_kernels, monkeypatch, capsys):
+    monkeypatch.setattr(compiled_kernels, "numba", None)
+    assert compiled_kernels.main() == 2
+    assert "pip install numba" in capsys.readouterr().out
