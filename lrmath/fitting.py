@@ -37,8 +37,9 @@ Three methods, from the one every course teaches first to the ones used in pract
     - On large data (:math:`\mathbf{X}` over 32 MiB) with at least 100 columns, where a pass
       is the time to read :math:`\mathbf{X}` from memory, L-BFGS's first pass also writes a
       float32 copy of it, and the iterations read the copy (half the bytes) until
-      :math:`\lVert\nabla J\rVert_\infty` is :math:`10^{-7}` of its value at the start; the
-      last ones read :math:`\mathbf{X}`, so the result is as accurate (see :func:`_lbfgs`).
+      :math:`\lVert\nabla J\rVert_\infty` is :math:`10^{-7}` of its value at the start (or
+      until 10 iterations in a row fail to halve it); the last ones read :math:`\mathbf{X}`,
+      so the result is as accurate (see :func:`_lbfgs`).
     - For a Dask array (:mod:`lrmath.partitioned`), a pass is dear (the data are read from
       disk or made anew) and the Hessian comes in the same pass as the gradient:
       ``"newton"`` when :math:`d \le 1000`, else ``"lbfgs"``.
@@ -95,6 +96,7 @@ SINGLE_MIN_COLUMNS = 100  # ... and has this many columns (see _Problem.use_sing
 SINGLE_UNTIL = 1e-7  # ... until |grad J| falls below this times its value at the start (see _lbfgs)
 SINGLE_ROUNDING = 1e-8  # ... where J's relative error is about 1e-9, which the line search allows for
 SINGLE_MIN_STEP = 1e-3  # ... or until a line search on the copy backtracks below this step
+SINGLE_STALL = 10  # ... or until this many iterations on the copy have not halved |grad J|
 
 
 def _memory() -> int:
@@ -558,7 +560,13 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
     (``SINGLE_ROUNDING``). From then on every pass reads ``X`` itself, and the iterations,
     keeping their curvature pairs, go on to ``tol``: the result is as accurate as without the
     copy. The switch comes early if a line search on the copy fails (its values are then not
-    to be trusted, or not finite: an entry beyond float32's range).
+    to be trusted, or not finite: an entry beyond float32's range), or if ``SINGLE_STALL`` (10)
+    iterations on the copy in a row fail to halve :math:`\lVert\nabla J\rVert_\infty`: the
+    copy's rounding then stands in the way (its line searches accept steps that only its
+    rounding calls descents), as when a start near the optimum puts the threshold below it.
+    Without that rule, such a fit stayed on the copy until ``max_iter`` (20 000 x 2 000 with
+    the threshold at 3e-8 instead of 1e-7: 2 000 passes on the copy, no convergence; with it,
+    31 passes on the copy and 9 on ``X``).
     """
     start = time.perf_counter()
     single = isinstance(problem, _Problem) and problem.use_single()  # not for a Dask array
@@ -569,6 +577,7 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
     history, times = [loss], [time.perf_counter() - start]
     s_list, y_list = [], []
     gnorms = []
+    anchor, stalled = np.inf, 0  # on the copy: the last |grad J| that halved the one before, iterations since
 
     from_copy = single  # whether ``loss`` and ``g`` were computed from the float32 copy
 
@@ -590,6 +599,10 @@ def _lbfgs(problem: _Problem, theta, tol, max_iter, memory: int = 10, hand_over=
             # direction (its error, about 1e-9, is far below |g|), unless it claims convergence
             to_double(evaluate=gnorm <= tol)
             gnorm = float(np.max(np.abs(g)))
+        elif single:  # no progress for SINGLE_STALL iterations: the copy's rounding is in the way
+            anchor, stalled = (gnorm, 0) if gnorm <= 0.5 * anchor else (anchor, stalled + 1)
+            if stalled >= SINGLE_STALL:
+                to_double(evaluate=False)
         gnorms.append(gnorm)
         if gnorm <= tol or problem.separable or (hand_over is not None and hand_over(evals, gnorms, tol)):
             if single:

@@ -199,6 +199,20 @@ def test_lbfgs_starts_on_a_float32_copy_and_ends_as_accurate_as_newton(monkeypat
     assert np.abs(result.w - newton.w).max() < 1e-8 and abs(result.b - newton.b) < 1e-8
 
 
+def test_lbfgs_leaves_the_float32_copy_when_its_rounding_stalls_progress(monkeypatch):
+    # Asked to stay on the copy until |grad J| is 0 (never), the iterations stall at the copy's
+    # rounding (about 1e-9): after SINGLE_STALL of them without halving |grad J| they go on reading X.
+    X, y = _wide_enough()
+    newton = lrmath.fit(X, y, l2=1e-4, tol=1e-12, method="newton")
+    monkeypatch.setattr(lrmath.fitting, "SINGLE_UNTIL", 0.0)
+    read = _spy_on_passes(monkeypatch)
+    result = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs", max_iter=300)
+    order = "".join("s" if dtype == np.float32 else "d" for dtype in read)
+    assert result.converged and re.fullmatch(r"ds{3,}d+", order), order
+    assert order.count("s") < 150  # left well before max_iter
+    assert np.abs(result.w - newton.w).max() < 1e-8 and abs(result.b - newton.b) < 1e-8
+
+
 def test_the_float32_copy_is_only_made_where_it_pays(monkeypatch):
     X, y = _wide_enough()
     assert lrmath.fitting._Problem(X, y, 0.0).use_single()

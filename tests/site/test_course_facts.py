@@ -29,6 +29,7 @@ def test_chapter_9_states_the_auto_rule_of_fit():
     assert f"at least {fitting.SINGLE_MIN_COLUMNS} columns" in text
     assert f"\\(10^{{{int(math.log10(fitting.SINGLE_UNTIL))}}}\\) times its value at the start" in text
     assert fitting.SINGLE_UNTIL == 10.0 ** int(math.log10(fitting.SINGLE_UNTIL))
+    assert f"({fitting.SINGLE_STALL} iterations in a row that do not halve the largest gradient entry)" in text
 
 
 def test_separable_data_is_described_as_a_warning_not_an_error():
