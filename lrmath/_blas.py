@@ -4,12 +4,14 @@ The blocked pass of :mod:`lrmath.objective` runs on as many threads as BLAS has,
 taking chunks of blocks of about 2 MiB with BLAS held to one thread (:func:`one_thread`), so
 that the per-example NumPy work is shared too, which BLAS's own threads do not do. With more
 than 500 columns it stays on one thread of Python and lets BLAS split each product of
-blocks of about 32 MiB: with one thread, blocks of about 2 MiB stay in the core's own cache
+blocks of about 4 MiB (at least 32 rows): with one thread, blocks of about 2 MiB stay in the core's own cache
 between :math:`X_B w` and :math:`X_B^\\top r_B`, but BLAS splits a product only when it is
 large. Measured on the course's 2-core machine at two threads (minimum of 15 passes): over
 1 000 000 x 20, 25 ms with BLAS's threads on 32 MiB blocks, 18 ms with two threads of
-chunks; over 20 000 x 2 000, 19 against 28 ms. The Hessian, whose products are
-compute-bound, always uses BLAS's threads on 32 MiB blocks.
+chunks; over 20 000 x 2 000, 19 against 28 ms (BLAS's threads then on 32 MiB blocks; 4 MiB
+are as fast, see :func:`lrmath.objective._loss_and_grad_sums`). The Hessian, whose
+products are compute-bound, uses BLAS's threads on 32 MiB blocks (4 MiB ones took 450
+against 320 to 400 ms over 50 000 x 800).
 
 The count is read from the BLAS library itself (through threadpoolctl, each call a few
 microseconds), so it follows ``threadpoolctl.threadpool_limits`` and

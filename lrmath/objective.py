@@ -20,7 +20,7 @@ not penalised. The loss is written with :math:`\log(1 + e^{z})` (see
 
 Speed: :math:`\mathbf{X}` is processed in blocks of rows of about 2 MiB. When NumPy's BLAS
 runs several threads, as many threads take chunks of blocks in turn (with more than 500
-columns, blocks of 32 MiB instead, whose products BLAS's threads split: see
+columns, blocks of 4 MiB instead, whose products BLAS's threads split: see
 :func:`_loss_and_grad_sums` and :mod:`lrmath._blas`). For each block,
 the scores, losses and residuals are computed and the block's share of
 :math:`\mathbf{X}^\top \mathbf{r}` is added while the block is still in the processor's cache,
@@ -65,21 +65,28 @@ def _scores(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
 
 #: bytes of X per block of rows: for one BLAS thread, and for several (see :mod:`lrmath._blas`)
 _BLOCK_BYTES, _THREADED_BLOCK_BYTES = 1 << 21, 1 << 25
+#: ... and for several threads in the pass over wide X, at least _PASS_MIN_ROWS rows (see _loss_and_grad_sums)
+_PASS_THREADED_BLOCK_BYTES, _PASS_MIN_ROWS = 1 << 22, 32
 #: blocks per chunk: the unit of work a thread of the pass takes (see _loss_and_grad_sums)
 _CHUNK_BLOCKS = 8
 #: the pass runs on a pool of threads (one per BLAS thread) for X with at most this many columns
 _POOL_MAX_COLUMNS = 500
 
 
-def _row_blocks(n: int, d: int, itemsize: int = 8, threaded: bool | None = None):
+def _row_blocks(n: int, d: int, itemsize: int = 8, threaded: bool | None = None, for_pass: bool = False):
     """Slices of rows of an (n, d) matrix, about 2 MiB each for one BLAS thread
     (a block read for :math:`X_B w` is still in cache for :math:`X_B^\\top r_B`) and about
     32 MiB for several (large enough for BLAS to split each product among its threads).
     ``threaded``: which of the two (default: whether NumPy's BLAS runs several threads now).
-    ``itemsize``: bytes per entry (8 for float64, 4 for a float32 copy)."""
+    ``itemsize``: bytes per entry (8 for float64, 4 for a float32 copy). ``for_pass``: blocks
+    for :func:`_loss_and_grad_sums` over wide X, which with several threads are of 4 MiB and at
+    least 32 rows (see there)."""
     if threaded is None:
         threaded = blas_threads() > 1
-    step = max(1, (_THREADED_BLOCK_BYTES if threaded else _BLOCK_BYTES) // (itemsize * d))
+    if threaded and for_pass:
+        step = max(_PASS_MIN_ROWS, _PASS_THREADED_BLOCK_BYTES // (itemsize * d))
+    else:
+        step = max(1, (_THREADED_BLOCK_BYTES if threaded else _BLOCK_BYTES) // (itemsize * d))
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
@@ -152,7 +159,11 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     holds few rows, BLAS's own threads do better (20 000 x 2 000: 19 against 28 ms), and the
     pass stays in the calling thread with blocks sized for them (:func:`_row_blocks`), as it
     does with ``parallel=False`` (for callers that are themselves threads of a pool:
-    :mod:`lrmath.partitioned`).
+    :mod:`lrmath.partitioned`). Those blocks are of 4 MiB and at least 32 rows: as fast as
+    32 MiB at two threads (20 000 x 2 000: 24 against 26 ms a pass; 400 x 100 000, where
+    4 MiB would be 5 rows, needs the 32), and a float32 copy's products then sum 524 rows in
+    single precision instead of 4 194, which brought L-BFGS on 20 000 x 2 000 at two threads from
+    35 iterations to 25 (24 at one thread; see :func:`lrmath.fitting._lbfgs`).
 
     ``X`` may be a float32 copy (what :func:`lrmath.fit` uses for L-BFGS's early iterations
     on large data, :class:`lrmath.fitting._Problem`): the two products then run in single
@@ -176,7 +187,7 @@ def _loss_and_grad_sums(X: np.ndarray, c: np.ndarray, w: np.ndarray, b: float, z
     """
     n, d = X.shape
     if d > _POOL_MAX_COLUMNS or not parallel:  # one thread of Python; blocks sized for BLAS's threads
-        return _chunk_sums(X, c, w, b, _row_blocks(n, d, X.itemsize), z_out, copy_to)
+        return _chunk_sums(X, c, w, b, _row_blocks(n, d, X.itemsize, for_pass=True), z_out, copy_to)
     blocks = _row_blocks(n, d, X.itemsize, threaded=False)
     chunks = [blocks[i:i + _CHUNK_BLOCKS] for i in range(0, len(blocks), _CHUNK_BLOCKS)]
     workers = min(blas_threads(), os.cpu_count() or 1)  # one pool per count (it rarely changes)
