@@ -213,6 +213,19 @@ def test_lbfgs_leaves_the_float32_copy_when_its_rounding_stalls_progress(monkeyp
     assert np.abs(result.w - newton.w).max() < 1e-8 and abs(result.b - newton.b) < 1e-8
 
 
+def test_a_warm_start_reads_x_itself(monkeypatch):
+    # From a previous fit, the gradient starts near the copy's rounding: no copy is made.
+    X, y = _wide_enough()
+    first = lrmath.fit(X, y, l2=1e-4, tol=1e-10, method="lbfgs")
+    read = _spy_on_passes(monkeypatch)
+    warm = lrmath.fit(X, y, l2=2e-4, tol=1e-10, method="lbfgs", init=(first.w, first.b))
+    assert warm.converged and read and all(dtype == np.float64 for dtype in read)
+    read.clear()
+    cold = lrmath.fit(X, y, l2=2e-4, tol=1e-10, method="lbfgs")
+    assert np.float32 in read  # the same problem from the default start does use the copy
+    assert np.abs(warm.w - cold.w).max() < 1e-8 and abs(warm.b - cold.b) < 1e-8
+
+
 def test_the_float32_copy_is_only_made_where_it_pays(monkeypatch):
     X, y = _wide_enough()
     assert lrmath.fitting._Problem(X, y, 0.0).use_single()
