@@ -44,9 +44,20 @@
   };
   // Typesetting, web fonts and the hints above change the height of everything above an
   // anchor, at moments that depend on the machine. So once the math of a page is in place,
-  // scroll (again) to the equation or section the address names, and hold it there: every
-  // change of the page's height brings it back into view, until the reader scrolls, clicks,
-  // touches or presses a key (a condition, not a time limit).
+  // scroll (again) to the equation or section the address named when the page opened, and
+  // hold it there: every change of the page's height brings it back into view, until the
+  // reader scrolls, clicks, touches or presses a key (a condition, not a time limit).
+  // "Named when the page opened", not the address now: Material's anchor tracking rewrites
+  // the address to the heading of the section in view (history.replaceState, no hashchange),
+  // and taken from there the target was that heading, screens above the equation.
+  let requested = window.lrmathRequested !== undefined ? window.lrmathRequested : location.hash;
+  let firstPage = true;
+  const newPage = () => {  // instant navigation: the address of the new page names its target
+    if (!firstPage) requested = location.hash;
+    firstPage = false;
+  };
+  if (window.document$) document$.subscribe(newPage);
+  window.addEventListener("hashchange", () => { requested = location.hash; });  // a link within the page
   let shown = null;
   let held = null;
   const release = () => { held = null; };
@@ -54,9 +65,10 @@
     window.addEventListener(type, release, { capture: true, passive: true });
   if (window.ResizeObserver) new ResizeObserver(() => { if (held && held.isConnected) held.scrollIntoView(); }).observe(document.body);
   const showTarget = () => {
-    if (!location.hash || shown === location.href) return;
-    shown = location.href;
-    held = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const target = location.pathname + requested;
+    if (!requested || shown === target) return;
+    shown = target;
+    held = document.getElementById(decodeURIComponent(requested.slice(1)));
     if (held) held.scrollIntoView();
   };
   // Material's search dialog and page-loading bar carry roles without names.

@@ -3,6 +3,10 @@
 // - Notebook pages: Markdown cells keep $...$ and $$...$$ inside .jp-RenderedMarkdown.
 // - 'noundefined' is removed so that an unknown macro is a visible error (mjx-merror),
 //   which the browser tests count, instead of silently printed red text.
+// The equation or section the address names as the page opens, kept before Material's
+// anchor tracking (navigation.tracking) rewrites the address to the section in view, which
+// it may do before the math is typeset; lrmath.js brings this target back into view then.
+window.lrmathRequested = location.hash;
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"], ["$", "$"]],
