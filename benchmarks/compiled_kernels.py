@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -183,15 +182,6 @@ def mixed_pass(scores_to_exponent, losses_and_residuals, X, y, w, b, threads):
     return total, bad
 
 
-def best(f, repetitions: int) -> float:
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def compiled_loss_and_grad(pass_sums, w, b, X, y, l2):
     """:func:`lrmath.loss_and_grad` through the fused kernel: same results, same checks of labels."""
     n, d = X.shape
@@ -211,8 +201,8 @@ def large_row(pass_sums, mixed, threads: int) -> dict:
     fused = compiled_loss_and_grad(pass_sums, fitted.w, fitted.b, X, y, bench.L2)
     agree = max(abs(ours[0] - fused[0]) / ours[0], float(np.max(np.abs(ours[1] - fused[1]))), abs(ours[2] - fused[2]))
     row = bench.time_loss_and_grad(X, y, fitted.w, fitted.b, 15)
-    row["fused"] = best(lambda: compiled_loss_and_grad(pass_sums, fitted.w, fitted.b, X, y, bench.L2), 15)
-    row["mixed"] = best(lambda: compiled_loss_and_grad(mixed, fitted.w, fitted.b, X, y, bench.L2), 15)
+    row["fused"], _ = bench.best_time(lambda: compiled_loss_and_grad(pass_sums, fitted.w, fitted.b, X, y, bench.L2), 15)
+    row["mixed"], _ = bench.best_time(lambda: compiled_loss_and_grad(mixed, fitted.w, fitted.b, X, y, bench.L2), 15)
     mixed_result = compiled_loss_and_grad(mixed, fitted.w, fitted.b, X, y, bench.L2)
     row["agree"] = max(agree, abs(ours[0] - mixed_result[0]) / ours[0],
                        float(np.max(np.abs(ours[1] - mixed_result[1]))), abs(ours[2] - mixed_result[2]))
@@ -231,7 +221,7 @@ def small_row(small) -> dict:
         def run():
             for _ in range(calls):
                 f(w, 0.1, X, y, bench.L2)
-        return best(run, 5) / calls
+        return bench.best_time(run, 5)[0] / calls
 
     return {"lrmath": loop(lrmath.loss_and_grad), "compiled": loop(small), "agree": agree}
 

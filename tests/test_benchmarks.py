@@ -10,12 +10,17 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "fit_vs_sklearn.py"
 
 
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("fit_vs_sklearn", SCRIPT)
+def _load(script: Path):
+    """A benchmark script as a module (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(script.stem, script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load(SCRIPT)
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +99,7 @@ KERNELS = SCRIPT.with_name("compiled_kernels.py")
 
 @pytest.fixture(scope="module")
 def compiled_kernels():
-    spec = importlib.util.spec_from_file_location("compiled_kernels", KERNELS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load(KERNELS)
 
 
 def test_the_proposed_kernels_compute_what_loss_and_grad_computes(compiled_kernels):
